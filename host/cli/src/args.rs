@@ -1,0 +1,181 @@
+//! Command-line arguments. Every option also reads its `LGP_*` environment variable.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// LG-Protect: cloud security posture for AWS, with every check a sandboxed WebAssembly plugin.
+#[derive(Debug, Parser)]
+#[command(name = "lgp", version, about)]
+pub struct Cli {
+    /// Log format on stderr.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Human, env = "LGP_LOG_FORMAT")]
+    pub log_format: LogFormat,
+    /// More log detail (-v debug, -vv trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Options every command shares.
+    #[command(flatten)]
+    pub global: Global,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command shares.
+#[derive(Debug, Clone, Args)]
+pub struct Global {
+    /// Data directory (embedded store, artifact cache, keys). Default: $XDG_DATA_HOME/lg-protect.
+    #[arg(long, global = true, env = "LGP_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+/// Log formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Readable lines.
+    Human,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Output formats of listings and scans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Tables for people.
+    Table,
+    /// JSON for machines.
+    Json,
+    /// One row per result.
+    Csv,
+    /// A self-contained page.
+    Html,
+    /// OCSF 1.x findings.
+    Ocsf,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan an AWS account (or the bundled demo account) with every plugin.
+    Scan(ScanArgs),
+    /// Run the platform: API gateway, plugin host, bus consumers.
+    Serve,
+    /// Mint a development JWT.
+    Token(TokenArgs),
+    /// The plugin author's tools.
+    Plugin(PluginArgs),
+    /// List the checks.
+    Checks(ChecksArgs),
+    /// List the frameworks and how checks cover their controls.
+    Frameworks(FrameworksArgs),
+}
+
+/// `lgp scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Scan the bundled demo account instead of a live one; needs no AWS account.
+    #[arg(long)]
+    pub demo: bool,
+    /// Regions to scan (default: every enabled region).
+    #[arg(long, value_delimiter = ',')]
+    pub regions: Vec<String>,
+    /// AWS endpoint URL, e.g. an emulator.
+    #[arg(long, env = "AWS_ENDPOINT_URL")]
+    pub endpoint_url: Option<String>,
+    /// Directory for the reports.
+    #[arg(long, default_value = "lgp-reports")]
+    pub out: PathBuf,
+    /// Output: `table` prints a summary, `json` prints the whole report; the JSON report is
+    /// always written to --out.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "table")]
+    pub format: Vec<Format>,
+}
+
+/// `lgp token`.
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// The tenant.
+    #[arg(long)]
+    pub tenant: String,
+    /// The role.
+    #[arg(long)]
+    pub role: String,
+}
+
+/// `lgp plugin`.
+#[derive(Debug, Args)]
+pub struct PluginArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: PluginCommand,
+}
+
+/// `lgp plugin` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum PluginCommand {
+    /// Validate a component: structure, world, imports, then a capped compile and a describe.
+    Validate {
+        /// The .wasm file.
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Evaluate a rule plugin (a built-in name or a .wasm file) on a JSON file of resources.
+    Eval {
+        /// Built-in plugin name or .wasm path.
+        plugin: String,
+        /// JSON array of resources (or an object with a `resources` array).
+        #[arg(long)]
+        resources: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// List the built-in plugins.
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Scaffold a new plugin crate.
+    New {
+        /// Plugin name.
+        name: String,
+    },
+    /// Run a plugin on fixtures and compare with expectations.
+    Test {
+        /// Plugin path.
+        plugin: PathBuf,
+    },
+    /// Upload a plugin to a server.
+    Upload {
+        /// Plugin path.
+        plugin: PathBuf,
+    },
+}
+
+/// `lgp checks`.
+#[derive(Debug, Args)]
+pub struct ChecksArgs {
+    /// Only checks of this service (e.g. s3).
+    #[arg(long)]
+    pub service: Option<String>,
+    /// Only checks referencing this framework (e.g. cis-aws-3.0).
+    #[arg(long)]
+    pub framework: Option<String>,
+    /// Only checks of this severity.
+    #[arg(long)]
+    pub severity: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// `lgp frameworks`.
+#[derive(Debug, Args)]
+pub struct FrameworksArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}

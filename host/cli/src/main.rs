@@ -1,0 +1,5 @@
+//! The `lgp` binary.
+
+fn main() -> std::process::ExitCode {
+    lgp_cli::main()
+}

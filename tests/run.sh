@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The test suite: installs what the tests need when it is missing (the wasm32-wasip2 target,
+# componentize-py), then runs every test of the host workspace and the built-in plugins' native
+# tests. Usage: bash tests/run.sh  (README's test command; .ci/run calls it after the lints).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/lg-protect/target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+rustup target list --installed | grep -qx wasm32-wasip2 || rustup target add wasm32-wasip2
+if ! command -v componentize-py >/dev/null 2>&1; then
+    python3 -m pip install --quiet 'componentize-py==0.25.1'
+fi
+if ! command -v cargo-nextest >/dev/null 2>&1; then
+    cargo install --locked cargo-nextest
+fi
+
+# Host workspace: unit tests, SDK tests and the end-to-end suite.
+cargo nextest run --workspace --no-fail-fast
+# Built-in plugins compiled natively, through the SDK's test harness.
+cargo test --manifest-path plugins/Cargo.toml --locked
