@@ -16,7 +16,7 @@ if ! command -v cargo-nextest >/dev/null 2>&1; then
     cargo install --locked cargo-nextest
 fi
 
+# Built-in plugins compiled natively, through the SDK's test harness.
+cargo test --manifest-path plugins/Cargo.toml --locked --lib --tests
 # Host workspace: unit tests, SDK tests and the end-to-end suite.
 cargo nextest run --workspace --no-fail-fast
-# Built-in plugins compiled natively, through the SDK's test harness.
-cargo test --manifest-path plugins/Cargo.toml --locked

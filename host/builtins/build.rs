@@ -10,7 +10,8 @@ fn main() {
         &root.join("plugins/Cargo.toml"),
         &[&root.join("sdk"), &root.join("wit")],
     );
-    let mut table = String::from("/// The built-in plugins, by name.\npub static BUILTINS: &[Builtin] = &[\n");
+    let mut table =
+        String::from("/// The built-in plugins, by name.\npub static BUILTINS: &[Builtin] = &[\n");
     for a in &artifacts {
         let name = a.package.strip_prefix("lgp-plugin-").unwrap_or(&a.package);
         writeln!(

@@ -82,6 +82,9 @@ pub struct ScanArgs {
     /// AWS endpoint URL, e.g. an emulator.
     #[arg(long, env = "AWS_ENDPOINT_URL")]
     pub endpoint_url: Option<String>,
+    /// The tenant the scan belongs to.
+    #[arg(long, env = "LGP_TENANT", default_value = "local")]
+    pub tenant: String,
     /// Directory for the reports.
     #[arg(long, default_value = "lgp-reports")]
     pub out: PathBuf,

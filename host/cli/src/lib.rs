@@ -8,6 +8,7 @@ mod args;
 mod commands;
 mod host;
 mod logging;
+mod platform;
 mod report;
 
 use args::{Cli, Command};
@@ -32,7 +33,10 @@ pub fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     logging::init(cli.log_format, cli.verbose);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(err) => {
             eprintln!("error: cannot start the async runtime: {err}");

@@ -1,8 +1,9 @@
-//! The scan report: every result joined with its check's metadata and its resource's location,
-//! and the summary printed at the end of a scan.
+//! The scan report: every result of a scan joined with its check's metadata, and the summary
+//! printed at the end of a scan.
 
 use comfy_table::Table;
-use lgp_model::{CheckMeta, Equivalent, Finding, Resource, Severity, Status};
+use lgp_model::{CheckMeta, Equivalent, Severity, Status};
+use lgp_store::{ResultRecord, Scan};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -22,8 +23,6 @@ pub struct ResultRow<'a> {
     pub equivalents: &'a [Equivalent],
     /// The resource.
     pub resource_arn: &'a str,
-    /// The resource's kind.
-    pub resource_kind: &'a str,
     /// The resource's account.
     pub account: &'a str,
     /// The resource's region.
@@ -35,7 +34,9 @@ pub struct ResultRow<'a> {
     /// What is right or wrong.
     pub message: &'a str,
     /// What decided it.
-    pub evidence: &'a serde_json::value::RawValue,
+    pub evidence: &'a serde_json::Value,
+    /// Whether a mute applies.
+    pub muted: bool,
 }
 
 /// The whole report.
@@ -43,49 +44,40 @@ pub struct ResultRow<'a> {
 pub struct Report<'a> {
     /// Shape version.
     pub schema_version: &'static str,
-    /// The scan's id.
-    pub scan_id: &'a str,
-    /// When it started, RFC 3339.
-    pub started_at: &'a str,
-    /// What was scanned.
-    pub source: &'a str,
+    /// The scan, with its counters and error summary.
+    pub scan: &'a Scan,
     /// Counts by status.
     pub totals: BTreeMap<Status, usize>,
     /// Every result.
     pub results: Vec<ResultRow<'a>>,
 }
 
-/// Joins findings with checks and resources. Findings of unknown checks or resources were
-/// already refused by the runtime, so both lookups succeed.
+/// Joins results with their checks' metadata, ordered by check then resource.
 pub fn rows<'a>(
-    findings: &'a [Finding],
+    results: &'a [ResultRecord],
     checks: &HashMap<&str, &'a CheckMeta>,
-    resources: &HashMap<&str, &'a Resource>,
 ) -> Vec<ResultRow<'a>> {
-    let mut rows: Vec<ResultRow<'a>> = findings
+    let mut rows: Vec<ResultRow<'a>> = results
         .iter()
-        .filter_map(|f| {
-            let check = checks.get(f.check_id.as_str())?;
-            let resource = resources.get(f.resource_arn.as_str())?;
-            Some(ResultRow {
-                check_id: &f.check_id,
-                title: &check.title,
-                service: &check.service,
-                equivalents: &check.equivalents,
-                resource_arn: &f.resource_arn,
-                resource_kind: &resource.kind,
-                account: &resource.account,
-                region: &resource.region,
-                status: f.status,
-                severity: f.severity,
-                message: &f.message,
-                evidence: &f.evidence,
-            })
+        .map(|r| {
+            let check = checks.get(r.check_id.as_str());
+            ResultRow {
+                check_id: &r.check_id,
+                title: check.map_or("", |c| c.title.as_str()),
+                service: &r.service,
+                equivalents: check.map_or(&[], |c| c.equivalents.as_slice()),
+                resource_arn: &r.resource_arn,
+                account: &r.account_id,
+                region: &r.region,
+                status: r.status,
+                severity: r.severity,
+                message: &r.message,
+                evidence: &r.evidence,
+                muted: r.muted,
+            }
         })
         .collect();
-    rows.sort_by(|a, b| {
-        (a.check_id, a.resource_arn).cmp(&(b.check_id, b.resource_arn))
-    });
+    rows.sort_by(|a, b| (a.check_id, a.resource_arn).cmp(&(b.check_id, b.resource_arn)));
     rows
 }
 
@@ -98,25 +90,50 @@ pub fn totals(rows: &[ResultRow<'_>]) -> BTreeMap<Status, usize> {
     totals
 }
 
-/// The end-of-scan summary: results by severity and status, then by service.
-pub fn summary_tables(rows: &[ResultRow<'_>]) -> String {
-    let statuses = [Status::Pass, Status::Fail, Status::Error, Status::Manual];
+const STATUSES: [Status; 4] = [Status::Pass, Status::Fail, Status::Error, Status::Manual];
+
+fn count_table<K: Ord>(
+    header: &str,
+    counts: &BTreeMap<K, [usize; 4]>,
+    label: impl Fn(&K) -> String,
+) -> Table {
+    let mut t = Table::new();
+    t.set_header([header, "pass", "fail", "error", "manual"]);
+    for (k, c) in counts {
+        t.add_row([
+            label(k),
+            c[0].to_string(),
+            c[1].to_string(),
+            c[2].to_string(),
+            c[3].to_string(),
+        ]);
+    }
+    t
+}
+
+/// The end-of-scan summary: results by severity and status, by service, and errors by category.
+pub fn summary_tables(scan: &Scan, rows: &[ResultRow<'_>]) -> String {
     let mut by_severity: BTreeMap<std::cmp::Reverse<Severity>, [usize; 4]> = BTreeMap::new();
     let mut by_service: BTreeMap<&str, [usize; 4]> = BTreeMap::new();
     for r in rows {
-        let i = statuses.iter().position(|s| *s == r.status).unwrap_or(0);
-        by_severity.entry(std::cmp::Reverse(r.severity)).or_default()[i] += 1;
+        let i = STATUSES.iter().position(|s| *s == r.status).unwrap_or(0);
+        by_severity
+            .entry(std::cmp::Reverse(r.severity))
+            .or_default()[i] += 1;
         by_service.entry(r.service).or_default()[i] += 1;
     }
-    let mut sev = Table::new();
-    sev.set_header(["severity", "pass", "fail", "error", "manual"]);
-    for (s, c) in &by_severity {
-        sev.add_row([s.0.as_str().to_owned(), c[0].to_string(), c[1].to_string(), c[2].to_string(), c[3].to_string()]);
+    let mut out = format!(
+        "{}\n{}",
+        count_table("severity", &by_severity, |s| s.0.to_string()),
+        count_table("service", &by_service, |s| (*s).to_owned())
+    );
+    if !scan.errors.is_empty() {
+        let mut t = Table::new();
+        t.set_header(["error category", "count"]);
+        for (category, n) in &scan.errors {
+            t.add_row([category.clone(), n.to_string()]);
+        }
+        out = format!("{out}\n{t}");
     }
-    let mut svc = Table::new();
-    svc.set_header(["service", "pass", "fail", "error", "manual"]);
-    for (s, c) in &by_service {
-        svc.add_row([(*s).to_owned(), c[0].to_string(), c[1].to_string(), c[2].to_string(), c[3].to_string()]);
-    }
-    format!("{sev}\n{svc}")
+    out
 }

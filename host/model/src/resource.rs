@@ -82,7 +82,10 @@ pub fn parse_resources(json: &str) -> Result<Vec<Resource>, ResourceError> {
         let reason = if r.arn.is_empty() {
             Some("empty arn".to_owned())
         } else if r.kind.split(':').count() < 3 {
-            Some(format!("kind {:?} is not of the form provider:service:type", r.kind))
+            Some(format!(
+                "kind {:?} is not of the form provider:service:type",
+                r.kind
+            ))
         } else if !r.properties.get().trim_start().starts_with('{') {
             Some(format!("properties of {} are not a JSON object", r.arn))
         } else {

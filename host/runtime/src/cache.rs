@@ -25,7 +25,9 @@ impl ArtifactCache {
     }
 
     fn path(&self, content_hash: &str) -> Option<PathBuf> {
-        self.dir.as_ref().map(|d| d.join(format!("{content_hash}.cwasm")))
+        self.dir
+            .as_ref()
+            .map(|d| d.join(format!("{content_hash}.cwasm")))
     }
 
     /// Loads the cached artifact of `content_hash`, if there is a usable one. A stale or corrupt

@@ -86,10 +86,21 @@ pub(crate) async fn compile_untrusted(
         .stderr(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
-        .map_err(|e| format!("cannot start the compiler process {}: {e}", sandbox.program.display()))?;
+        .map_err(|e| {
+            format!(
+                "cannot start the compiler process {}: {e}",
+                sandbox.program.display()
+            )
+        })?;
     let mut stdin = child.stdin.take().ok_or("compiler process has no stdin")?;
-    let mut stdout = child.stdout.take().ok_or("compiler process has no stdout")?;
-    let mut stderr = child.stderr.take().ok_or("compiler process has no stderr")?;
+    let mut stdout = child
+        .stdout
+        .take()
+        .ok_or("compiler process has no stdout")?;
+    let mut stderr = child
+        .stderr
+        .take()
+        .ok_or("compiler process has no stderr")?;
     let max_artifact = (bytes.len().max(1 << 20) * ARTIFACT_SIZE_FACTOR) as u64;
     let work = async {
         let (written, artifact, message, status) = tokio::join!(
@@ -100,11 +111,19 @@ pub(crate) async fn compile_untrusted(
             },
             async {
                 let mut out = Vec::new();
-                (&mut stdout).take(max_artifact + 1).read_to_end(&mut out).await.map(|_| out)
+                (&mut stdout)
+                    .take(max_artifact + 1)
+                    .read_to_end(&mut out)
+                    .await
+                    .map(|_| out)
             },
             async {
                 let mut text = String::new();
-                (&mut stderr).take(16 << 10).read_to_string(&mut text).await.map(|_| text)
+                (&mut stderr)
+                    .take(16 << 10)
+                    .read_to_string(&mut text)
+                    .await
+                    .map(|_| text)
             },
             child.wait(),
         );
@@ -132,7 +151,11 @@ pub(crate) async fn compile_untrusted(
     Ok(artifact)
 }
 
-fn describe_failure(status: std::process::ExitStatus, message: &str, sandbox: &CompileSandbox) -> String {
+fn describe_failure(
+    status: std::process::ExitStatus,
+    message: &str,
+    sandbox: &CompileSandbox,
+) -> String {
     #[cfg(unix)]
     {
         use std::os::unix::process::ExitStatusExt;
@@ -153,7 +176,17 @@ fn describe_failure(status: std::process::ExitStatus, message: &str, sandbox: &C
             _ => {}
         }
     }
-    if message.contains("memory allocation") {
+    // Under the address-space cap an allocation failure also shows as a fallible allocation's
+    // error ("out of memory") or as a failed thread spawn (EAGAIN) when the compiler starts its
+    // worker threads.
+    if [
+        "memory allocation",
+        "out of memory",
+        "Resource temporarily unavailable",
+    ]
+    .iter()
+    .any(|sign| message.contains(sign))
+    {
         return format!(
             "compilation exceeded its memory bound of {} bytes",
             sandbox.memory_bytes
@@ -173,10 +206,18 @@ pub fn run_compile_child(request: &str) -> Result<(), String> {
     use std::io::{Read, Write};
     let request: ChildRequest =
         serde_json::from_str(request).map_err(|e| format!("bad compile request: {e}"))?;
-    rlimit::setrlimit(rlimit::Resource::AS, request.memory_bytes, request.memory_bytes)
-        .map_err(|e| format!("cannot cap address space: {e}"))?;
-    rlimit::setrlimit(rlimit::Resource::CPU, request.cpu_seconds, request.cpu_seconds + 1)
-        .map_err(|e| format!("cannot cap CPU time: {e}"))?;
+    rlimit::setrlimit(
+        rlimit::Resource::AS,
+        request.memory_bytes,
+        request.memory_bytes,
+    )
+    .map_err(|e| format!("cannot cap address space: {e}"))?;
+    rlimit::setrlimit(
+        rlimit::Resource::CPU,
+        request.cpu_seconds,
+        request.cpu_seconds + 1,
+    )
+    .map_err(|e| format!("cannot cap CPU time: {e}"))?;
     let mut bytes = Vec::new();
     std::io::stdin()
         .take(request.config.max_component_bytes as u64 + 1)

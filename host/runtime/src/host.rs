@@ -68,7 +68,9 @@ impl HostState {
 
     /// What the guest wrote to stderr (a panic message, usually), lossily decoded.
     pub(crate) fn stderr_text(&self) -> String {
-        String::from_utf8_lossy(&self.stderr.contents()).trim().to_owned()
+        String::from_utf8_lossy(&self.stderr.contents())
+            .trim()
+            .to_owned()
     }
 
     /// Counts `bytes` of output against the cap; on overflow records the hit and refuses.
@@ -140,7 +142,9 @@ impl emit::Host for HostState {
         }
         let bytes = events
             .iter()
-            .map(|e| e.event_type.len() + e.data.len() + e.correlation_id.as_ref().map_or(0, String::len))
+            .map(|e| {
+                e.event_type.len() + e.data.len() + e.correlation_id.as_ref().map_or(0, String::len)
+            })
             .sum();
         if let Err(e) = self.charge_output(bytes) {
             return Ok(Err(e));
@@ -151,7 +155,10 @@ impl emit::Host for HostState {
 }
 
 impl discovery::Host for HostState {
-    async fn submit(&mut self, resources: Vec<Resource>) -> wasmtime::Result<Result<(), HostError>> {
+    async fn submit(
+        &mut self,
+        resources: Vec<Resource>,
+    ) -> wasmtime::Result<Result<(), HostError>> {
         let bytes = resources
             .iter()
             .map(|r| r.arn.len() + r.kind.len() + r.name.len() + r.properties.len() + 64)
@@ -177,7 +184,11 @@ impl state::Host for HostState {
     async fn get(&mut self, _key: String) -> wasmtime::Result<Result<Option<Vec<u8>>, HostError>> {
         Ok(Err(Self::denied("state")))
     }
-    async fn set(&mut self, _key: String, _value: Vec<u8>) -> wasmtime::Result<Result<(), HostError>> {
+    async fn set(
+        &mut self,
+        _key: String,
+        _value: Vec<u8>,
+    ) -> wasmtime::Result<Result<(), HostError>> {
         Ok(Err(Self::denied("state")))
     }
     async fn delete(&mut self, _key: String) -> wasmtime::Result<Result<(), HostError>> {

@@ -117,7 +117,9 @@ pub(crate) fn finish<T>(
     }
     match state.limit_hit {
         Some(HostLimit::Events) => return fail(InvokeErrorKind::TooManyEvents(limits.max_events)),
-        Some(HostLimit::Output) => return fail(InvokeErrorKind::OutputTooLarge(limits.output_bytes)),
+        Some(HostLimit::Output) => {
+            return fail(InvokeErrorKind::OutputTooLarge(limits.output_bytes));
+        }
         None => {}
     }
     let (phase, err) = match result {

@@ -65,7 +65,10 @@ impl std::fmt::Debug for Runtime {
 impl Runtime {
     /// Creates the runtime. `sandbox` says how to compile untrusted components; without one,
     /// loading an untrusted component fails.
-    pub fn new(config: RuntimeConfig, sandbox: Option<CompileSandbox>) -> Result<Self, RuntimeError> {
+    pub fn new(
+        config: RuntimeConfig,
+        sandbox: Option<CompileSandbox>,
+    ) -> Result<Self, RuntimeError> {
         let engine = engine::build(&config, Allocation::Pooling)
             .map_err(|e| RuntimeError::Engine(format!("{e:#}")))?;
         let linkers = Linkers::new(&engine).map_err(|e| RuntimeError::Engine(format!("{e:#}")))?;
@@ -116,22 +119,28 @@ impl Runtime {
                     Trust::Trusted => {
                         let engine = s.engine.clone();
                         let bytes = bytes.to_vec();
-                        tokio::task::spawn_blocking(move || compile::compile_trusted(&engine, &bytes))
-                            .await
-                            .map_err(|e| compile_err(e.to_string()))?
+                        tokio::task::spawn_blocking(move || {
+                            compile::compile_trusted(&engine, &bytes)
+                        })
+                        .await
+                        .map_err(|e| compile_err(e.to_string()))?
                     }
                     Trust::Untrusted => {
                         let sandbox = s.sandbox.as_ref().ok_or_else(|| {
-                            compile_err("no compile sandbox is configured for untrusted components".into())
+                            compile_err(
+                                "no compile sandbox is configured for untrusted components".into(),
+                            )
                         })?;
                         compile::compile_untrusted(sandbox, &s.config, bytes).await
                     }
                 }
                 .map_err(compile_err)?;
-                s.cache.store(&hash, &artifact).map_err(|source| LoadError::Cache {
-                    path: s.config.cache_dir.clone().unwrap_or_default(),
-                    source,
-                })?;
+                s.cache
+                    .store(&hash, &artifact)
+                    .map_err(|source| LoadError::Cache {
+                        path: s.config.cache_dir.clone().unwrap_or_default(),
+                        source,
+                    })?;
                 // SAFETY: `artifact` was produced just now by `precompile_component` on an engine
                 // with this engine's configuration (in process, or by our own compile child);
                 // wasmtime verifies its header and compatibility before use.
@@ -271,20 +280,43 @@ impl PluginInner {
         let result = async {
             match &self.pre {
                 Pre::Rule(pre) => {
-                    let b = pre.instantiate_async(&mut store).await.map_err(|e| (Phase::Instantiate, e))?;
+                    let b = pre
+                        .instantiate_async(&mut store)
+                        .await
+                        .map_err(|e| (Phase::Instantiate, e))?;
                     let api = b.lg_protect_plugin_evaluate();
-                    let info = api.call_describe(&mut store).await.map_err(|e| (Phase::Call, e))?;
-                    let checks = api.call_checks(&mut store).await.map_err(|e| (Phase::Call, e))?;
+                    let info = api
+                        .call_describe(&mut store)
+                        .await
+                        .map_err(|e| (Phase::Call, e))?;
+                    let checks = api
+                        .call_checks(&mut store)
+                        .await
+                        .map_err(|e| (Phase::Call, e))?;
                     Ok((info, checks))
                 }
                 Pre::Collector(pre) => {
-                    let b = pre.instantiate_async(&mut store).await.map_err(|e| (Phase::Instantiate, e))?;
-                    let info = b.lg_protect_plugin_collect().call_describe(&mut store).await.map_err(|e| (Phase::Call, e))?;
+                    let b = pre
+                        .instantiate_async(&mut store)
+                        .await
+                        .map_err(|e| (Phase::Instantiate, e))?;
+                    let info = b
+                        .lg_protect_plugin_collect()
+                        .call_describe(&mut store)
+                        .await
+                        .map_err(|e| (Phase::Call, e))?;
                     Ok((info, Vec::new()))
                 }
                 Pre::Handler(pre) => {
-                    let b = pre.instantiate_async(&mut store).await.map_err(|e| (Phase::Instantiate, e))?;
-                    let info = b.lg_protect_plugin_handle().call_describe(&mut store).await.map_err(|e| (Phase::Call, e))?;
+                    let b = pre
+                        .instantiate_async(&mut store)
+                        .await
+                        .map_err(|e| (Phase::Instantiate, e))?;
+                    let info = b
+                        .lg_protect_plugin_handle()
+                        .call_describe(&mut store)
+                        .await
+                        .map_err(|e| (Phase::Call, e))?;
                     Ok((info, Vec::new()))
                 }
             }
@@ -326,6 +358,25 @@ impl Plugin {
         &self.inner.hash
     }
 
+    /// Instantiates the plugin in a fresh store and drops it, calling nothing: the cost every
+    /// invocation pays before the guest runs, and a health probe of the pool.
+    pub async fn probe(&self) -> Result<(), InvokeError> {
+        let p = &*self.inner;
+        let _slot = p.runtime.slots.acquire().await;
+        let mut store = p.store();
+        let result = match &p.pre {
+            Pre::Rule(pre) => pre.instantiate_async(&mut store).await.map(drop),
+            Pre::Collector(pre) => pre.instantiate_async(&mut store).await.map(drop),
+            Pre::Handler(pre) => pre.instantiate_async(&mut store).await.map(drop),
+        };
+        invoke::finish(
+            &store,
+            &p.name,
+            &p.runtime.config,
+            result.map_err(|e| (Phase::Instantiate, e)),
+        )
+    }
+
     /// Evaluates a batch of resources with a rule plugin. Findings must name a declared check and
     /// a resource of the batch, or the output is refused as invalid.
     pub async fn evaluate(
@@ -345,7 +396,10 @@ impl Plugin {
         let _slot = p.runtime.slots.acquire().await;
         let mut store = p.store();
         let result = async {
-            let b = pre.instantiate_async(&mut store).await.map_err(|e| (Phase::Instantiate, e))?;
+            let b = pre
+                .instantiate_async(&mut store)
+                .await
+                .map_err(|e| (Phase::Instantiate, e))?;
             b.lg_protect_plugin_evaluate()
                 .call_evaluate(&mut store, &wit_ctx, &wit_batch)
                 .await
@@ -400,7 +454,10 @@ impl Plugin {
         let _slot = p.runtime.slots.acquire().await;
         let mut store = p.store();
         let result = async {
-            let b = pre.instantiate_async(&mut store).await.map_err(|e| (Phase::Instantiate, e))?;
+            let b = pre
+                .instantiate_async(&mut store)
+                .await
+                .map_err(|e| (Phase::Instantiate, e))?;
             b.lg_protect_plugin_collect()
                 .call_collect(&mut store, &wit_scope)
                 .await
@@ -437,7 +494,10 @@ impl Plugin {
         let _slot = p.runtime.slots.acquire().await;
         let mut store = p.store();
         let result = async {
-            let b = pre.instantiate_async(&mut store).await.map_err(|e| (Phase::Instantiate, e))?;
+            let b = pre
+                .instantiate_async(&mut store)
+                .await
+                .map_err(|e| (Phase::Instantiate, e))?;
             b.lg_protect_plugin_handle()
                 .call_handle(&mut store, &wit_event)
                 .await

@@ -38,7 +38,9 @@ pub enum ValidationError {
         /// What it exports instead.
         exports: String,
     },
-    /// Exports more than one plugin interface, or something no world exports.
+    /// Exports another interface of the contract than its world's (e.g. two plugin interfaces).
+    /// Exports outside the contract (componentize-py's build-time `exports`, a command's
+    /// `wasi:cli/run`) are allowed: the host never calls them.
     #[error("component exports {name:?}, which is not part of the {world} world")]
     UnexpectedExport {
         /// The export.
@@ -138,7 +140,9 @@ fn check_import(name: &str, kind: PluginKind) -> Result<(), ValidationError> {
         if contract_imports(kind).contains(&iface) {
             return Ok(());
         }
-        return forbid(format!("the {kind} world does not grant the {iface} capability"));
+        return forbid(format!(
+            "the {kind} world does not grant the {iface} capability"
+        ));
     }
     if INERT_WASI.contains(&base) && version.is_some_and(|v| v.starts_with("0.2.")) {
         return Ok(());
@@ -159,7 +163,10 @@ fn check_import(name: &str, kind: PluginKind) -> Result<(), ValidationError> {
 }
 
 /// Validates `bytes` as a plugin component no larger than `max_bytes`.
-pub fn validate_component(bytes: &[u8], max_bytes: usize) -> Result<ComponentSummary, ValidationError> {
+pub fn validate_component(
+    bytes: &[u8],
+    max_bytes: usize,
+) -> Result<ComponentSummary, ValidationError> {
     if bytes.len() > max_bytes {
         return Err(ValidationError::TooLarge {
             size: bytes.len(),
@@ -192,17 +199,27 @@ pub fn validate_component(bytes: &[u8], max_bytes: usize) -> Result<ComponentSum
             },
         });
     };
-    if let Some(name) = exports
-        .iter()
-        .find(|e| plugin_export_kind(e) != Some(kind) && !is_types_export(e))
-    {
+    if let Some(name) = exports.iter().find(|e| {
+        e.starts_with("lg-protect:") && plugin_export_kind(e) != Some(kind) && !is_types_export(e)
+    }) {
         return Err(ValidationError::UnexpectedExport {
             name: name.clone(),
             world: kind,
         });
     }
-    for import in &imports {
-        check_import(import, kind)?;
+    // Report the most telling refusal first: a component that reads files also imports
+    // wasi:clocks/wall-clock (file timestamps), and "no filesystem access" is what its author
+    // needs to hear. The sort is stable, so the import order decides among equals.
+    let mut refused: Vec<ValidationError> = imports
+        .iter()
+        .filter_map(|import| check_import(import, kind).err())
+        .collect();
+    refused.sort_by_key(|e| match e {
+        ValidationError::ForbiddenImport { name, .. } if name.starts_with("wasi:clocks/") => 1,
+        _ => 0,
+    });
+    if let Some(first) = refused.into_iter().next() {
+        return Err(first);
     }
     Ok(ComponentSummary {
         kind,
@@ -250,7 +267,13 @@ mod tests {
     #[test]
     fn refuses_oversized_input_before_parsing() {
         let err = validate_component(&[0u8; 100], 10).expect_err("too large");
-        assert_eq!(err, ValidationError::TooLarge { size: 100, limit: 10 });
+        assert_eq!(
+            err,
+            ValidationError::TooLarge {
+                size: 100,
+                limit: 10
+            }
+        );
     }
 
     #[test]
@@ -275,7 +298,11 @@ mod tests {
     fn refuses_components_of_no_world() {
         let empty = wat::parse_str("(component)").expect("wat");
         let err = validate_component(&empty, 1 << 20).expect_err("no world");
-        assert!(err.to_string().contains("targets no lg-protect plugin world"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("targets no lg-protect plugin world"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -283,14 +310,24 @@ mod tests {
         assert!(check_import("lg-protect:plugin/log@0.1.0", PluginKind::Rule).is_ok());
         assert!(check_import("wasi:io/streams@0.2.6", PluginKind::Rule).is_ok());
         let aws = check_import("lg-protect:plugin/aws@0.1.0", PluginKind::Rule).expect_err("aws");
-        assert!(aws.to_string().contains("does not grant the aws capability"), "{aws}");
+        assert!(
+            aws.to_string()
+                .contains("does not grant the aws capability"),
+            "{aws}"
+        );
         assert!(check_import("lg-protect:plugin/aws@0.1.0", PluginKind::Collector).is_ok());
         let fs = check_import("wasi:filesystem/preopens@0.2.0", PluginKind::Handler)
             .expect_err("filesystem");
         assert!(fs.to_string().contains("no filesystem access"), "{fs}");
-        let clock = check_import("wasi:clocks/wall-clock@0.2.0", PluginKind::Rule).expect_err("clock");
+        let clock =
+            check_import("wasi:clocks/wall-clock@0.2.0", PluginKind::Rule).expect_err("clock");
         assert!(clock.to_string().contains("no ambient clock"), "{clock}");
-        let old = check_import("lg-protect:plugin/log@0.0.9", PluginKind::Rule).expect_err("version");
-        assert!(old.to_string().contains("serves lg-protect:plugin@0.1.0 only"), "{old}");
+        let old =
+            check_import("lg-protect:plugin/log@0.0.9", PluginKind::Rule).expect_err("version");
+        assert!(
+            old.to_string()
+                .contains("serves lg-protect:plugin@0.1.0 only"),
+            "{old}"
+        );
     }
 }

@@ -61,7 +61,9 @@ fn nested_target_dir() -> PathBuf {
 /// returns its components. `watch` lists further directories whose changes must rebuild it (the
 /// SDK, the WIT contract).
 pub fn build_workspace(manifest: &Path, watch: &[&Path]) -> Vec<Artifact> {
-    let workspace_dir = manifest.parent().expect("a manifest has a parent directory");
+    let workspace_dir = manifest
+        .parent()
+        .expect("a manifest has a parent directory");
     println!("cargo:rerun-if-changed={}", workspace_dir.display());
     for dir in watch {
         println!("cargo:rerun-if-changed={}", dir.display());
@@ -75,22 +77,29 @@ pub fn build_workspace(manifest: &Path, watch: &[&Path]) -> Vec<Artifact> {
             cmd.env_remove(key);
         }
     }
-    cmd.args(["build", "--release", "--locked", "--message-format=json-render-diagnostics"])
-        .args(["--target", TARGET])
-        .arg("--manifest-path")
-        .arg(manifest)
-        .arg("--target-dir")
-        .arg(nested_target_dir())
-        .env("CARGO_TERM_COLOR", "never");
-    let output = cmd.output().expect("failed to run cargo for the wasm build");
+    cmd.args([
+        "build",
+        "--release",
+        "--locked",
+        "--message-format=json-render-diagnostics",
+    ])
+    .args(["--target", TARGET])
+    .arg("--manifest-path")
+    .arg(manifest)
+    .arg("--target-dir")
+    .arg(nested_target_dir())
+    .env("CARGO_TERM_COLOR", "never");
+    let output = cmd
+        .output()
+        .expect("failed to run cargo for the wasm build");
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        let hint = if stderr.contains("wasm32-wasip2") && stderr.contains("target may not be installed")
-        {
-            "\nhint: run `rustup target add wasm32-wasip2`"
-        } else {
-            ""
-        };
+        let hint =
+            if stderr.contains("wasm32-wasip2") && stderr.contains("target may not be installed") {
+                "\nhint: run `rustup target add wasm32-wasip2`"
+            } else {
+                ""
+            };
         panic!(
             "building the wasm workspace {} failed:\n{stderr}{hint}",
             manifest.display()
@@ -104,7 +113,10 @@ pub fn build_workspace(manifest: &Path, watch: &[&Path]) -> Vec<Artifact> {
         if msg["reason"] != "compiler-artifact" {
             continue;
         }
-        let package = msg["target"]["name"].as_str().unwrap_or_default().replace('_', "-");
+        let package = msg["target"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .replace('_', "-");
         for file in msg["filenames"].as_array().into_iter().flatten() {
             if let Some(path) = file.as_str().filter(|p| p.ends_with(".wasm")) {
                 artifacts.push(Artifact {

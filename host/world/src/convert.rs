@@ -21,7 +21,11 @@ pub enum ConvertError {
     },
 }
 
-fn raw_json(text: String, field: &'static str, subject: &str) -> Result<Box<RawValue>, ConvertError> {
+fn raw_json(
+    text: String,
+    field: &'static str,
+    subject: &str,
+) -> Result<Box<RawValue>, ConvertError> {
     RawValue::from_string(text).map_err(|source| ConvertError::InvalidJson {
         field,
         subject: subject.to_owned(),

@@ -13,12 +13,22 @@ pub async fn run(global: &Global, args: ChecksArgs) -> anyhow::Result<ExitCode> 
     let mut checks: Vec<&CheckMeta> = plugins
         .iter()
         .flat_map(|p| p.checks())
-        .filter(|c| args.service.as_ref().is_none_or(|s| c.service.eq_ignore_ascii_case(s)))
-        .filter(|c| args.severity.as_ref().is_none_or(|s| c.severity.as_str().eq_ignore_ascii_case(s)))
         .filter(|c| {
-            args.framework
+            args.service
                 .as_ref()
-                .is_none_or(|f| c.references.iter().any(|r| r.framework.eq_ignore_ascii_case(f)))
+                .is_none_or(|s| c.service.eq_ignore_ascii_case(s))
+        })
+        .filter(|c| {
+            args.severity
+                .as_ref()
+                .is_none_or(|s| c.severity.as_str().eq_ignore_ascii_case(s))
+        })
+        .filter(|c| {
+            args.framework.as_ref().is_none_or(|f| {
+                c.references
+                    .iter()
+                    .any(|r| r.framework.eq_ignore_ascii_case(f))
+            })
         })
         .collect();
     checks.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id)));

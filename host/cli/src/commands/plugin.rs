@@ -19,8 +19,12 @@ pub async fn run(global: &Global, args: PluginArgs) -> anyhow::Result<ExitCode> 
             format,
         } => eval(global, &plugin, &resources, format).await,
         PluginCommand::List { format } => list(global, format).await,
-        PluginCommand::New { .. } => not_yet("lgp plugin new", "the plugin author's tools (issue #9)"),
-        PluginCommand::Test { .. } => not_yet("lgp plugin test", "the plugin author's tools (issue #9)"),
+        PluginCommand::New { .. } => {
+            not_yet("lgp plugin new", "the plugin author's tools (issue #9)")
+        }
+        PluginCommand::Test { .. } => {
+            not_yet("lgp plugin test", "the plugin author's tools (issue #9)")
+        }
         PluginCommand::Upload { .. } => not_yet("lgp plugin upload", "the API gateway (issue #8)"),
     }
 }
@@ -30,10 +34,7 @@ async fn validate(global: &Global, file: &Path, format: Format) -> anyhow::Resul
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let runtime = host::runtime(global)?;
     let label = file.display().to_string();
-    let verdict = match runtime.load(&label, &bytes, Trust::Untrusted).await {
-        Ok(plugin) => Ok(plugin),
-        Err(err) => Err(err),
-    };
+    let verdict = runtime.load(&label, &bytes, Trust::Untrusted).await;
     match (&verdict, format) {
         (Ok(p), Format::Json) => println!(
             "{}",
@@ -68,7 +69,12 @@ async fn validate(global: &Global, file: &Path, format: Format) -> anyhow::Resul
 }
 
 /// Evaluates one rule plugin on a resource file and prints its findings.
-async fn eval(global: &Global, spec: &str, resources: &Path, format: Format) -> anyhow::Result<ExitCode> {
+async fn eval(
+    global: &Global,
+    spec: &str,
+    resources: &Path,
+    format: Format,
+) -> anyhow::Result<ExitCode> {
     let text = std::fs::read_to_string(resources)
         .with_context(|| format!("cannot read {}", resources.display()))?;
     let resources = lgp_model::parse_resources(&text)

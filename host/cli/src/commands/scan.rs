@@ -1,59 +1,78 @@
-//! `lgp scan`: evaluate an account's resources with every built-in rule plugin.
+//! `lgp scan`: a scan through the event pipeline on the embedded platform.
 //!
-//! For now the resources come from the bundled demo account; live collection, the event
-//! pipeline and the other report formats arrive with their issues and say so.
+//! The resources come from the bundled demo account for now; live collection and the other
+//! report formats arrive with their issues and say so.
 
 use crate::args::{Format, Global, ScanArgs};
 use crate::commands::not_yet;
-use crate::host;
+use crate::platform::Platform;
 use crate::report::{self, Report};
 use anyhow::Context;
-use lgp_model::{CheckMeta, Finding, PluginKind, Resource};
-use lgp_runtime::{EvaluationContext, Plugin};
-use std::collections::{HashMap, HashSet};
+use indicatif::{ProgressBar, ProgressStyle};
+use lgp_events::TenantId;
+use lgp_model::CheckMeta;
+use lgp_pipeline::ScanRequest;
+use lgp_store::{PageRequest, ResultFilter, ResultRecord, Scan, ScanStatus};
+use std::collections::HashMap;
 use std::process::ExitCode;
-use tokio::task::JoinSet;
+use std::time::Duration;
 
 /// The bundled demo account: a deliberately mixed compliant / non-compliant inventory.
 const DEMO_ACCOUNT: &str = include_str!("../../demo/account.json");
 
-/// Resources per rule invocation: large enough to amortize instantiation (about 10 µs) and
-/// reach the batch-size regime where Wasm runs close to native, small enough to spread a scan
-/// across cores.
-const BATCH: usize = 500;
+/// How often the progress display reads the scan's counters.
+const PROGRESS_INTERVAL: Duration = Duration::from_millis(50);
 
 /// Runs `lgp scan`.
 pub async fn run(global: &Global, args: ScanArgs) -> anyhow::Result<ExitCode> {
     if !args.demo {
-        return not_yet("lgp scan of a live account", "the AWS collectors (issue #4); try `lgp scan --demo`");
+        return not_yet(
+            "lgp scan of a live account",
+            "the AWS collectors (issue #4); try `lgp scan --demo`",
+        );
     }
-    if let Some(f) = args.format.iter().find(|f| matches!(f, Format::Csv | Format::Html | Format::Ocsf)) {
+    if let Some(f) = args
+        .format
+        .iter()
+        .find(|f| matches!(f, Format::Csv | Format::Html | Format::Ocsf))
+    {
         return not_yet(&format!("the {f:?} report"), "the report plugin (issue #6)");
     }
-    let resources = lgp_model::parse_resources(DEMO_ACCOUNT).context("the bundled demo account is invalid")?;
-    let runtime = host::runtime(global)?;
-    let plugins = host::builtins(&runtime).await?;
-    let scan_id = ulid::Ulid::new().to_string();
-    let now = time::OffsetDateTime::now_utc();
-    let started_at = now.format(&time::format_description::well_known::Rfc3339)?;
-    let ctx = EvaluationContext {
-        scan_id: scan_id.clone(),
-        now_unix_seconds: now.unix_timestamp(),
-    };
-    let findings = evaluate_all(&plugins, &resources, &ctx).await?;
+    let tenant = TenantId::new(args.tenant.clone()).context("--tenant")?;
+    let resources =
+        lgp_model::parse_resources(DEMO_ACCOUNT).context("the bundled demo account is invalid")?;
+    let account_id = resources
+        .first()
+        .map(|r| r.account.clone())
+        .unwrap_or_default();
+    let quiet = args.format.contains(&Format::Json) && !args.format.contains(&Format::Table);
 
-    let checks: HashMap<&str, &CheckMeta> = plugins
+    let platform = Platform::embedded(global).await?;
+    let store = platform.services.store.clone();
+    let scan_id = platform
+        .scanner()
+        .run(ScanRequest {
+            tenant: tenant.clone(),
+            account_id,
+            source: "demo".into(),
+            resources,
+        })
+        .await
+        .context("the scan failed to start")?;
+    let scan = wait_for_completion(store.as_ref(), &tenant, &scan_id, quiet).await?;
+    let metas: Vec<CheckMeta> = platform
+        .plugins
         .iter()
-        .flat_map(|p| p.checks())
-        .map(|c| (c.id.as_str(), c))
+        .flat_map(|p| p.checks().iter().cloned())
         .collect();
-    let by_arn: HashMap<&str, &Resource> = resources.iter().map(|r| (r.arn.as_str(), r)).collect();
-    let rows = report::rows(&findings, &checks, &by_arn);
+    platform.shutdown().await;
+
+    let results = all_results(store.as_ref(), &tenant, &scan_id).await?;
+    let checks: HashMap<&str, &CheckMeta> = metas.iter().map(|c| (c.id.as_str(), c)).collect();
+    let rows = report::rows(&results, &checks);
     let report = Report {
         schema_version: report::REPORT_SCHEMA_VERSION,
-        scan_id: &scan_id,
-        started_at: &started_at,
-        source: "demo",
+        scan: &scan,
         totals: report::totals(&rows),
         results: rows,
     };
@@ -62,47 +81,77 @@ pub async fn run(global: &Global, args: ScanArgs) -> anyhow::Result<ExitCode> {
     let path = args.out.join(format!("scan-{scan_id}.json"));
     let json = serde_json::to_string_pretty(&report)?;
     std::fs::write(&path, &json).with_context(|| format!("cannot write {}", path.display()))?;
-    if args.format.contains(&Format::Json) && !args.format.contains(&Format::Table) {
+    if quiet {
         println!("{json}");
     } else {
         println!(
-            "scan {scan_id} of the demo account: {} resources, {} results\n{}",
-            resources.len(),
+            "scan {scan_id} of the demo account ({}): {} resources, {} results\n{}",
+            scan.account_id,
+            scan.counters.resources,
             report.results.len(),
-            report::summary_tables(&report.results)
+            report::summary_tables(&scan, &report.results)
         );
         println!("report written to {}", path.display());
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Evaluates every rule plugin on the resources of the kinds its checks apply to, in batches,
-/// concurrently.
-async fn evaluate_all(
-    plugins: &[Plugin],
-    resources: &[Resource],
-    ctx: &EvaluationContext,
-) -> anyhow::Result<Vec<Finding>> {
-    let mut tasks = JoinSet::new();
-    for plugin in plugins.iter().filter(|p| p.kind() == PluginKind::Rule) {
-        let kinds: HashSet<&str> = plugin
-            .checks()
-            .iter()
-            .flat_map(|c| c.resource_kinds.iter().map(String::as_str))
-            .collect();
-        let applicable: Vec<Resource> = resources
-            .iter()
-            .filter(|r| kinds.contains(r.kind.as_str()))
-            .cloned()
-            .collect();
-        for batch in applicable.chunks(BATCH) {
-            let (plugin, ctx, batch) = (plugin.clone(), ctx.clone(), batch.to_vec());
-            tasks.spawn(async move { plugin.evaluate(&ctx, &batch).await });
+/// Follows the scan's counters in the store until it completes.
+async fn wait_for_completion(
+    store: &dyn lgp_store::Store,
+    tenant: &TenantId,
+    scan_id: &str,
+    quiet: bool,
+) -> anyhow::Result<Scan> {
+    let bar = if quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(0)
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} evaluations")
+            .context("progress template")?,
+    );
+    loop {
+        let scan = store.get_scan(tenant, scan_id).await?;
+        let c = &scan.counters;
+        bar.set_length(c.evaluations_expected.max(c.batches_published));
+        bar.set_position(c.evaluations_done);
+        bar.set_message(format!("{} resources, {} results", c.resources, c.results));
+        match scan.status {
+            ScanStatus::Completed => {
+                bar.finish_and_clear();
+                return Ok(scan);
+            }
+            ScanStatus::Failed | ScanStatus::Cancelled => {
+                bar.abandon();
+                anyhow::bail!("scan {scan_id} ended as {:?}", scan.status);
+            }
+            ScanStatus::Pending | ScanStatus::Running => {
+                tokio::time::sleep(PROGRESS_INTERVAL).await
+            }
         }
     }
-    let mut findings = Vec::new();
-    while let Some(joined) = tasks.join_next().await {
-        findings.extend(joined.context("an evaluation task panicked")??);
+}
+
+/// Every result last seen by the scan, page by page.
+async fn all_results(
+    store: &dyn lgp_store::Store,
+    tenant: &TenantId,
+    scan_id: &str,
+) -> anyhow::Result<Vec<ResultRecord>> {
+    let filter = ResultFilter {
+        scan_id: Some(scan_id.to_owned()),
+        ..ResultFilter::default()
+    };
+    let mut page = PageRequest::first(lgp_store::MAX_PAGE);
+    let mut out = Vec::new();
+    loop {
+        let got = store.list_results(tenant, &filter, &page).await?;
+        out.extend(got.items);
+        match got.next {
+            Some(cursor) => page.cursor = Some(cursor),
+            None => return Ok(out),
+        }
     }
-    Ok(findings)
 }

@@ -1,0 +1,42 @@
+//! The scan pipeline: one scan flowing through Wasm plugins on the bus.
+//!
+//! - [`Scanner::run`] starts a scan: `inventory.scan.started`, resources stored and published
+//!   as `inventory.discovered` batches, the inventory diffed against the account's previous
+//!   completed scan (`inventory.changed`; results of vanished resources resolved), then
+//!   `inventory.scan.completed`.
+//! - [`Router`] consumes the bus for every plugin: each rule plugin evaluates the batches of
+//!   kinds its checks apply to; results are stored and only status changes become
+//!   `compliance.violation` / `compliance.resolved`; handler plugins get the events they
+//!   subscribe to and their emitted events are published. A failing invocation is retried, then
+//!   dead-lettered with a `system.service.error`; a rule batch that finally fails records
+//!   `error` results (never a guess) so the scan still completes. Every event is also kept,
+//!   sealed for its tenant, in the store's audit trail.
+//! - `compliance.scan.completed` fires exactly once per scan, after every evaluation is stored,
+//!   whichever of the collector or the last evaluator gets there first.
+//!
+//! Everything is idempotent under redelivery: results have deterministic ids, derived events
+//! have deterministic event ids, progress counts are claimed once per batch and plugin.
+//!
+//! It does not collect from AWS (collectors feed [`ScanRequest::resources`] later) nor render
+//! reports.
+
+mod audit;
+mod completion;
+mod diff;
+mod error;
+mod handlers;
+mod payload;
+mod router;
+mod rules;
+mod scan;
+mod services;
+
+pub use diff::{InventoryDiff, ModifiedResource, diff_inventory};
+pub use error::PipelineError;
+pub use payload::{DiscoveredBatch, ResultEvent, ServiceError};
+pub use router::{Router, RouterConfig};
+pub use scan::{ScanRequest, Scanner};
+pub use services::Services;
+
+/// The plugin name under which the pipeline keeps its own bookkeeping in the key/value store.
+pub(crate) const BOOKKEEPING: &str = "lgp-pipeline";

@@ -1,0 +1,180 @@
+//! Consumers of the bus for every plugin and for the audit trail.
+
+use crate::payload::ServiceError;
+use crate::rules::{self, RuleRoute};
+use crate::{PipelineError, Services, audit, handlers};
+use lgp_bus::Delivery;
+use lgp_events::{Event, EventId, EventType};
+use lgp_model::PluginKind;
+use lgp_runtime::Plugin;
+use tokio::task::JoinSet;
+
+/// How many consumers each group runs.
+#[derive(Debug, Clone)]
+pub struct RouterConfig {
+    /// Concurrent consumers per plugin group. Two keeps both cores of a small machine busy
+    /// while a slow plugin cannot hog more than its share.
+    pub workers_per_group: usize,
+}
+
+impl Default for RouterConfig {
+    fn default() -> Self {
+        RouterConfig {
+            workers_per_group: 2,
+        }
+    }
+}
+
+/// The running consumers. Dropping it stops them.
+pub struct Router {
+    tasks: JoinSet<()>,
+}
+
+impl std::fmt::Debug for Router {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Router")
+            .field("consumers", &self.tasks.len())
+            .finish()
+    }
+}
+
+impl Router {
+    /// Subscribes a group per plugin (`rule:<name>` on `inventory.discovered`, `handler:<name>`
+    /// on its subscriptions) and the audit trail (`host:audit` on every event), and starts
+    /// their consumers.
+    pub async fn start(
+        s: Services,
+        plugins: &[Plugin],
+        config: RouterConfig,
+    ) -> Result<Router, PipelineError> {
+        let mut tasks = JoinSet::new();
+        let workers = config.workers_per_group.max(1);
+        for plugin in plugins {
+            match plugin.kind() {
+                PluginKind::Rule => {
+                    let route = RuleRoute::new(plugin.clone());
+                    let group = route.group();
+                    for _ in 0..workers {
+                        let mut sub = s
+                            .bus
+                            .subscribe(&group, &[EventType::InventoryDiscovered])
+                            .await?;
+                        let (s, route) = (s.clone(), route.clone());
+                        tasks.spawn(async move {
+                            while let Some(d) = sub.next().await {
+                                rules::handle(&s, &route, d).await;
+                            }
+                        });
+                    }
+                }
+                PluginKind::Handler => {
+                    let types: Vec<EventType> = plugin
+                        .info()
+                        .subscriptions
+                        .iter()
+                        .filter_map(|t| match t.parse() {
+                            Ok(t) => Some(t),
+                            Err(e) => {
+                                tracing::warn!(plugin = %plugin.name(), "ignoring subscription: {e}");
+                                None
+                            }
+                        })
+                        .collect();
+                    if types.is_empty() {
+                        continue;
+                    }
+                    let group = format!("handler:{}", plugin.name());
+                    for _ in 0..workers {
+                        let mut sub = s.bus.subscribe(&group, &types).await?;
+                        let (s, plugin, group) = (s.clone(), plugin.clone(), group.clone());
+                        tasks.spawn(async move {
+                            while let Some(d) = sub.next().await {
+                                handlers::handle(&s, &plugin, &group, d).await;
+                            }
+                        });
+                    }
+                }
+                // Collectors are run by the scanner, not by events.
+                PluginKind::Collector => {}
+            }
+        }
+        let mut sub = s.bus.subscribe(audit::GROUP, EventType::ALL).await?;
+        let audit_services = s.clone();
+        tasks.spawn(async move {
+            while let Some(d) = sub.next().await {
+                audit::handle(&audit_services, d).await;
+            }
+        });
+        Ok(Router { tasks })
+    }
+
+    /// Stops every consumer (deliveries in progress are abandoned and will be redelivered).
+    pub async fn shutdown(mut self) {
+        self.tasks.abort_all();
+        while self.tasks.join_next().await.is_some() {}
+    }
+}
+
+/// Gives up on a delivery for good: reports it ([`report_failure`]) and dead-letters the event
+/// with `error`.
+pub(crate) async fn give_up(
+    s: &Services,
+    component: &str,
+    category: &str,
+    error: &str,
+    delivery: Delivery,
+) {
+    report_failure(
+        s,
+        component,
+        category,
+        error,
+        &delivery.event,
+        delivery.attempt,
+    )
+    .await;
+    if let Err(err) = delivery.reject(error.to_owned()).await {
+        tracing::error!("cannot dead-letter: {err}");
+    }
+}
+
+/// Logs a final failure and publishes `system.service.error` (unless the event is one itself,
+/// which could loop).
+pub(crate) async fn report_failure(
+    s: &Services,
+    component: &str,
+    category: &str,
+    error: &str,
+    event: &Event,
+    attempts: u32,
+) {
+    tracing::error!(component, event_id = %event.event_id, event_type = %event.event_type, attempts, "giving up: {error}");
+    if event.event_type == EventType::SystemServiceError {
+        return;
+    }
+    let payload = ServiceError {
+        component: component.to_owned(),
+        category: category.to_owned(),
+        error: error.to_owned(),
+        event_id: event.event_id.to_string(),
+        event_type: event.event_type.to_string(),
+        attempts,
+    };
+    let Ok(data) = serde_json::to_value(&payload) else {
+        return;
+    };
+    let mut e = Event::new(
+        EventType::SystemServiceError,
+        event.tenant_id.clone(),
+        component,
+        event.correlation_id.clone(),
+        data,
+    );
+    e.event_id = EventId::derived(
+        event.timestamp,
+        format!("{}/{component}/error", event.event_id).as_bytes(),
+    );
+    if let Err(err) = s.bus.publish(vec![e]).await {
+        tracing::error!("cannot publish system.service.error: {err}");
+    }
+}

@@ -1,0 +1,316 @@
+//! Rule plugins on the bus: evaluate discovery batches, store results, publish changes.
+
+use crate::payload::{DiscoveredBatch, ResultEvent};
+use crate::{BOOKKEEPING, PipelineError, Services, completion};
+use lgp_bus::Delivery;
+use lgp_events::{Event, EventId, EventType, TenantId};
+use lgp_model::{Finding, Resource, Status};
+use lgp_runtime::{EvaluationContext, Plugin};
+use lgp_store::{NewResult, ScanCounters, ScanUpdate, Transition};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use time::OffsetDateTime;
+
+/// A rule plugin and what routing needs to know of it.
+pub(crate) struct RuleRoute {
+    pub(crate) plugin: Plugin,
+    kinds: HashSet<String>,
+    services: HashMap<String, String>,
+}
+
+impl RuleRoute {
+    pub(crate) fn new(plugin: Plugin) -> Arc<Self> {
+        let kinds = plugin
+            .checks()
+            .iter()
+            .flat_map(|c| c.resource_kinds.iter().cloned())
+            .collect();
+        let services = plugin
+            .checks()
+            .iter()
+            .map(|c| (c.id.clone(), c.service.clone()))
+            .collect();
+        Arc::new(RuleRoute {
+            plugin,
+            kinds,
+            services,
+        })
+    }
+
+    pub(crate) fn group(&self) -> String {
+        format!("rule:{}", self.plugin.name())
+    }
+}
+
+/// Handles one `inventory.discovered` delivery for one rule plugin.
+pub(crate) async fn handle(s: &Services, route: &RuleRoute, delivery: Delivery) {
+    let event = delivery.event.clone();
+    let batch: DiscoveredBatch =
+        match serde_json::to_string(&event.data).and_then(|text| serde_json::from_str(&text)) {
+            Ok(b) => b,
+            Err(e) => {
+                let error = format!("malformed inventory.discovered payload: {e}");
+                crate::router::give_up(s, &route.group(), "payload", &error, delivery).await;
+                return;
+            }
+        };
+    let tenant = event.tenant_id.clone();
+    let applicable: Vec<Resource> = batch
+        .resources
+        .into_iter()
+        .filter(|r| route.kinds.contains(&r.kind))
+        .collect();
+    let outcome = if applicable.is_empty() {
+        Ok(Vec::new())
+    } else {
+        let ctx = EvaluationContext {
+            scan_id: batch.scan_id.clone(),
+            now_unix_seconds: event.timestamp.unix_timestamp(),
+        };
+        route.plugin.evaluate(&ctx, &applicable).await
+    };
+    let last_attempt = s.retry.exhausted(delivery.attempt);
+    let (findings, failure) = match outcome {
+        Ok(findings) => (findings, None),
+        Err(err) if last_attempt => {
+            // Out of attempts: report it before anything can complete the scan; then every
+            // applicable check on every resource of the batch becomes an `error` result naming
+            // the failure, so the scan completes without a guess.
+            let error = err.to_string();
+            crate::router::report_failure(
+                s,
+                &route.group(),
+                "plugin",
+                &error,
+                &event,
+                delivery.attempt,
+            )
+            .await;
+            (error_findings(route, &applicable, &error), Some(error))
+        }
+        Err(err) => {
+            tracing::warn!(plugin = %route.plugin.name(), attempt = delivery.attempt, "evaluation failed, will retry: {err}");
+            let _ = delivery.retry(err.to_string()).await;
+            return;
+        }
+    };
+    let stored = store(
+        s,
+        route,
+        &tenant,
+        Evaluated {
+            scan_id: &batch.scan_id,
+            batch_event: event.event_id.to_string(),
+            anchor: event.timestamp,
+            attempt: delivery.attempt,
+            resources: &applicable,
+            findings,
+            failed: failure.is_some(),
+        },
+    )
+    .await;
+    match (stored, failure) {
+        (Ok(()), None) => {
+            if let Err(e) = delivery.ack().await {
+                tracing::error!("cannot acknowledge: {e}");
+            }
+        }
+        (Ok(()), Some(error)) => {
+            if let Err(e) = delivery.reject(error).await {
+                tracing::error!("cannot dead-letter: {e}");
+            }
+        }
+        (Err(e), _) => {
+            tracing::warn!(plugin = %route.plugin.name(), "storing results failed, will retry: {e}");
+            let _ = delivery.retry(format!("storing results failed: {e}")).await;
+        }
+    }
+}
+
+fn error_findings(route: &RuleRoute, resources: &[Resource], error: &str) -> Vec<Finding> {
+    let evidence = serde_json::value::to_raw_value(&serde_json::json!({ "error": error }))
+        .unwrap_or_else(|_| {
+            serde_json::value::RawValue::from_string("{}".into()).expect("invariant: {} is JSON")
+        });
+    let mut out = Vec::new();
+    for r in resources {
+        for c in route.plugin.checks() {
+            if c.resource_kinds.iter().any(|k| k == &r.kind) {
+                out.push(Finding {
+                    check_id: c.id.clone(),
+                    resource_arn: r.arn.clone(),
+                    status: Status::Error,
+                    severity: c.severity,
+                    message: format!("{} could not be evaluated: {error}", r.name),
+                    evidence: evidence.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// One rule plugin's outcome on one discovery batch, ready to store.
+struct Evaluated<'a> {
+    scan_id: &'a str,
+    /// The `inventory.discovered` event's id: with the plugin, the key of the progress claim.
+    batch_event: String,
+    /// The batch's time: stored as the results' time, and the anchor of derived event ids.
+    anchor: OffsetDateTime,
+    attempt: u32,
+    resources: &'a [Resource],
+    findings: Vec<Finding>,
+    /// The plugin failed for good and `findings` are the error results standing in.
+    failed: bool,
+}
+
+async fn store(
+    s: &Services,
+    route: &RuleRoute,
+    tenant: &TenantId,
+    e: Evaluated<'_>,
+) -> Result<(), PipelineError> {
+    let Evaluated {
+        scan_id,
+        batch_event,
+        anchor,
+        attempt,
+        resources,
+        findings,
+        failed,
+    } = e;
+    let by_arn: HashMap<&str, &Resource> = resources.iter().map(|r| (r.arn.as_str(), r)).collect();
+    let mut counts = ScanCounters::default();
+    let results: Vec<NewResult> = findings
+        .into_iter()
+        .filter_map(|f| {
+            let r = by_arn.get(f.resource_arn.as_str())?;
+            match f.status {
+                Status::Pass => counts.passed += 1,
+                Status::Fail => counts.failed += 1,
+                Status::Error => counts.errored += 1,
+                Status::Manual => counts.manual += 1,
+            }
+            Some(NewResult {
+                service: route.services.get(&f.check_id).cloned().unwrap_or_default(),
+                account_id: r.account.clone(),
+                region: r.region.clone(),
+                evidence: serde_json::from_str(f.evidence.get()).unwrap_or_default(),
+                check_id: f.check_id,
+                resource_arn: f.resource_arn,
+                status: f.status,
+                severity: f.severity,
+                message: f.message,
+            })
+        })
+        .collect();
+    counts.results = results.len() as u64;
+    // The batch's time, not the clock: a redelivered batch then writes exactly what the first
+    // delivery wrote, and the store stays unchanged.
+    let mut transitions = s
+        .store
+        .apply_results(tenant, scan_id, anchor, &results)
+        .await?;
+    if attempt > 1 {
+        // A redelivery may follow a crash between storing and publishing: recover the changes
+        // this scan already made from the results' history, so no event is lost (their ids
+        // are deterministic, so a duplicate is recognisable).
+        transitions.extend(replayed_transitions(s, tenant, scan_id, &results, &transitions).await?);
+    }
+    publish_transitions(s, tenant, scan_id, anchor, &transitions).await?;
+
+    let claim = format!("eval/{scan_id}/{batch_event}/{}", route.plugin.name());
+    if s.store
+        .kv_put_if_absent(tenant, BOOKKEEPING, &claim, b"1")
+        .await?
+    {
+        counts.evaluations_done = 1;
+        let mut add_errors = std::collections::BTreeMap::new();
+        if failed {
+            add_errors.insert("plugin".to_owned(), 1);
+        }
+        let scan = s
+            .store
+            .update_scan(
+                tenant,
+                scan_id,
+                &ScanUpdate {
+                    add: counts,
+                    add_errors,
+                    ..ScanUpdate::default()
+                },
+            )
+            .await?;
+        completion::complete_if_done(s, tenant, &scan).await?;
+    }
+    Ok(())
+}
+
+async fn replayed_transitions(
+    s: &Services,
+    tenant: &TenantId,
+    scan_id: &str,
+    results: &[NewResult],
+    fresh: &[Transition],
+) -> Result<Vec<Transition>, PipelineError> {
+    let seen: HashSet<&str> = fresh.iter().map(|t| t.record.result_id.as_str()).collect();
+    let mut out = Vec::new();
+    for r in results {
+        let id = lgp_store::result_id(tenant, &r.check_id, &r.resource_arn);
+        if seen.contains(id.as_str()) {
+            continue;
+        }
+        let record = s.store.get_result(tenant, &id).await?;
+        let n = record.history.len();
+        if n > 0 && record.history[n - 1].scan_id == scan_id {
+            let previous = n.checked_sub(2).map(|i| record.history[i].status);
+            out.push(Transition { record, previous });
+        }
+    }
+    Ok(out)
+}
+
+/// Publishes `compliance.violation` for new failures and `compliance.resolved` for resolutions,
+/// with event ids derived from scan, result and `anchor` (the time of the input that caused the
+/// change) so a republished change carries the same id.
+pub(crate) async fn publish_transitions(
+    s: &Services,
+    tenant: &TenantId,
+    scan_id: &str,
+    anchor: OffsetDateTime,
+    transitions: &[Transition],
+) -> Result<(), PipelineError> {
+    let mut events = Vec::new();
+    for t in transitions {
+        let (event_type, reason) = if t.is_new_failure() {
+            (EventType::ComplianceViolation, None)
+        } else if t.is_resolution() {
+            let reason = if t.record.resource_removed {
+                "resource_removed"
+            } else {
+                "passed"
+            };
+            (EventType::ComplianceResolved, Some(reason.to_owned()))
+        } else {
+            continue;
+        };
+        let mut payload = ResultEvent::from_record(scan_id, &t.record, t.previous);
+        payload.reason = reason;
+        let data = serde_json::to_value(&payload)
+            .map_err(|source| PipelineError::Payload { event_type, source })?;
+        let mut e = Event::new(
+            event_type,
+            tenant.clone(),
+            "pipeline",
+            Some(scan_id.to_owned()),
+            data,
+        );
+        let key = format!("{scan_id}/{event_type}/{}", t.record.result_id);
+        e.event_id = EventId::derived(anchor, key.as_bytes());
+        events.push(e);
+    }
+    if !events.is_empty() {
+        s.bus.publish(events).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,276 @@
+//! Handler plugins: react to events, publish events, keep per-tenant state and read the tenant's
+//! findings and inventory. Export one with [`export_handler!`](crate::export_handler).
+//!
+//! The capability wrappers ([`emit`], [`state`], [`query`]) call the host inside a component;
+//! in native builds they fail with [`HostError::Unavailable`], so handler logic that uses them
+//! is best tested through the host.
+
+use crate::host::HostError;
+use crate::meta::PluginInfo;
+use crate::resource::RawResource;
+use crate::rule::Finding;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::fmt;
+
+/// A handler plugin. Its [`PluginInfo::subscriptions`] name the event types it receives.
+pub trait HandlerPlugin {
+    /// The plugin's description of itself (build it with [`PluginInfo::handler`]).
+    fn info() -> PluginInfo;
+
+    /// Handles one event. `Ok` acknowledges it; an error tells the bus to retry or dead-letter.
+    fn handle(event: Event) -> Result<(), DeliveryError>;
+}
+
+/// An event delivered to a handler; the tenant is the invocation's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// Unique, sortable event id.
+    pub id: String,
+    /// The event type, e.g. `compliance.violation`.
+    pub event_type: String,
+    /// The plugin or host component that published it.
+    pub source: String,
+    /// When it was published, RFC 3339 UTC.
+    pub timestamp: String,
+    /// The scan it belongs to, if any.
+    pub correlation_id: Option<String>,
+    /// The payload as JSON text (an object).
+    pub data: String,
+}
+
+impl Event {
+    /// The payload deserialized into `T`.
+    pub fn data<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_str(&self.data)
+    }
+}
+
+/// What the bus should do with an event the handler could not process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryError {
+    /// A transient failure: deliver the event again later.
+    Retry(String),
+    /// The event can never be processed: dead-letter it at once.
+    Reject(String),
+}
+
+impl fmt::Display for DeliveryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DeliveryError::Retry(m) => write!(f, "retry: {m}"),
+            DeliveryError::Reject(m) => write!(f, "reject: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for DeliveryError {}
+
+impl From<HostError> for DeliveryError {
+    /// Transient host failures (unavailable, limit exceeded) retry; the others reject.
+    fn from(e: HostError) -> Self {
+        match e {
+            HostError::Unavailable(_) | HostError::LimitExceeded(_) => {
+                DeliveryError::Retry(e.to_string())
+            }
+            HostError::Denied(_) | HostError::InvalidArgument(_) => {
+                DeliveryError::Reject(e.to_string())
+            }
+        }
+    }
+}
+
+impl From<serde_json::Error> for DeliveryError {
+    /// A payload that does not parse never will: reject.
+    fn from(e: serde_json::Error) -> Self {
+        DeliveryError::Reject(format!("malformed event data: {e}"))
+    }
+}
+
+/// An event to publish; the host fills in id, source, tenant and time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent {
+    /// The event type; one of the catalogue's types.
+    pub event_type: String,
+    /// The scan it belongs to, if any.
+    pub correlation_id: Option<String>,
+    /// The payload, a JSON object.
+    pub data: Value,
+}
+
+impl NewEvent {
+    /// An event of `event_type` carrying `data` (serialized to JSON).
+    pub fn new(
+        event_type: impl Into<String>,
+        data: impl Serialize,
+    ) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            event_type: event_type.into(),
+            correlation_id: None,
+            data: serde_json::to_value(data)?,
+        })
+    }
+
+    /// Sets the scan the event belongs to.
+    pub fn correlation_id(mut self, scan_id: impl Into<String>) -> Self {
+        self.correlation_id = Some(scan_id.into());
+        self
+    }
+}
+
+/// Publishes events once the invocation succeeds (a failed invocation publishes none).
+pub fn emit(events: &[NewEvent]) -> Result<(), HostError> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let events: Vec<_> = events.iter().map(crate::glue::new_event).collect();
+        crate::bindings::handler::lg_protect::plugin::emit::emit(&events).map_err(Into::into)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = events;
+        Err(crate::host::no_host("emit"))
+    }
+}
+
+/// Key/value state private to the plugin and the tenant.
+pub mod state {
+    use crate::host::HostError;
+
+    /// Reads a value; `None` when the key is absent.
+    pub fn get(key: &str) -> Result<Option<Vec<u8>>, HostError> {
+        #[cfg(target_arch = "wasm32")]
+        return crate::bindings::handler::lg_protect::plugin::state::get(key).map_err(Into::into);
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let _ = key;
+            Err(crate::host::no_host("state"))
+        }
+    }
+
+    /// Writes a value, replacing any previous one.
+    pub fn set(key: &str, value: &[u8]) -> Result<(), HostError> {
+        #[cfg(target_arch = "wasm32")]
+        return crate::bindings::handler::lg_protect::plugin::state::set(key, value)
+            .map_err(Into::into);
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let _ = (key, value);
+            Err(crate::host::no_host("state"))
+        }
+    }
+
+    /// Deletes a key; deleting an absent key succeeds.
+    pub fn delete(key: &str) -> Result<(), HostError> {
+        #[cfg(target_arch = "wasm32")]
+        return crate::bindings::handler::lg_protect::plugin::state::delete(key)
+            .map_err(Into::into);
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let _ = key;
+            Err(crate::host::no_host("state"))
+        }
+    }
+
+    /// One page of keys starting with `prefix`, and the cursor of the next page.
+    pub fn list_keys(
+        prefix: &str,
+        cursor: Option<&str>,
+    ) -> Result<(Vec<String>, Option<String>), HostError> {
+        #[cfg(target_arch = "wasm32")]
+        return crate::bindings::handler::lg_protect::plugin::state::list_keys(prefix, cursor)
+            .map_err(Into::into);
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let _ = (prefix, cursor);
+            Err(crate::host::no_host("state"))
+        }
+    }
+}
+
+/// Read-only queries of the tenant's findings and inventory.
+pub mod query {
+    use super::{Finding, RawResource};
+    use crate::host::HostError;
+
+    /// One page of a query.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Page<T> {
+        /// The items.
+        pub items: Vec<T>,
+        /// Cursor of the next page; `None` on the last page.
+        pub next: Option<String>,
+    }
+
+    /// A page of the findings of `scan_id` (only of `check_id` when set).
+    pub fn findings(
+        scan_id: &str,
+        check_id: Option<&str>,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<Finding>, HostError> {
+        #[cfg(target_arch = "wasm32")]
+        {
+            use crate::bindings::handler::lg_protect::plugin::query as wit;
+            let page = wit::findings(&wit::FindingQuery {
+                scan_id: scan_id.to_owned(),
+                check_id: check_id.map(str::to_owned),
+                cursor: cursor.map(str::to_owned),
+                limit,
+            })?;
+            Ok(Page {
+                items: page
+                    .items
+                    .into_iter()
+                    .map(crate::glue::finding_from_wit)
+                    .collect(),
+                next: page.next,
+            })
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let _ = (scan_id, check_id, cursor, limit);
+            Err(crate::host::no_host("query"))
+        }
+    }
+
+    /// A page of the inventory of `scan_id` (only of `kind` when set), properties unparsed.
+    pub fn inventory(
+        scan_id: &str,
+        kind: Option<&str>,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<RawResource>, HostError> {
+        #[cfg(target_arch = "wasm32")]
+        {
+            use crate::bindings::handler::lg_protect::plugin::query as wit;
+            let page = wit::inventory(&wit::InventoryQuery {
+                scan_id: scan_id.to_owned(),
+                kind: kind.map(str::to_owned),
+                cursor: cursor.map(str::to_owned),
+                limit,
+            })?;
+            Ok(Page {
+                items: page.items.into_iter().map(RawResource::from).collect(),
+                next: page.next,
+            })
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let _ = (scan_id, kind, cursor, limit);
+            Err(crate::host::no_host("query"))
+        }
+    }
+
+    /// The tenant's previous completed scan before `scan_id`, if any.
+    pub fn previous_scan(scan_id: &str) -> Result<Option<String>, HostError> {
+        #[cfg(target_arch = "wasm32")]
+        return crate::bindings::handler::lg_protect::plugin::query::previous_scan(scan_id)
+            .map_err(Into::into);
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let _ = scan_id;
+            Err(crate::host::no_host("query"))
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! End-to-end tests of LG-Protect: real components (hostile guests built from source, built-in
+//! plugins, a Python plugin) through the real runtime and the real `lgp` program.
+
+mod builtins;
+mod compile_child;
+mod pipeline;
+mod python;
+mod sandbox;
+mod support;
+mod validation;
+
+/// Paths of the guest components that `build.rs` compiled from `tests/guests/`.
+mod guests {
+    include!(concat!(env!("OUT_DIR"), "/guests.rs"));
+}
