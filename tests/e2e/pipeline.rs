@@ -479,12 +479,24 @@ async fn a_plugin_failing_on_one_batch_is_retried_dead_lettered_and_the_scan_com
         "{data}"
     );
 
-    let dead = p
-        .services
-        .bus
-        .dead_letters("rule:hostile-rule", 10)
-        .await
-        .expect("dead letters");
+    // The event is dead-lettered once its error results are stored, which may be just after the
+    // scan completed.
+    let dead = tokio::time::timeout(PATIENCE, async {
+        loop {
+            let dead = p
+                .services
+                .bus
+                .dead_letters("rule:hostile-rule", 10)
+                .await
+                .expect("dead letters");
+            if !dead.is_empty() {
+                return dead;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .expect("the failing batch is dead-lettered");
     assert_eq!(dead.len(), 1);
     assert_eq!(dead[0].attempts, fast_retry().max_attempts);
     assert!(dead[0].error.contains("boom"), "{}", dead[0].error);

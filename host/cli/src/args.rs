@@ -27,6 +27,14 @@ pub struct Global {
     /// Data directory (embedded store, artifact cache, keys). Default: $XDG_DATA_HOME/lg-protect.
     #[arg(long, global = true, env = "LGP_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Days events stay in the audit trail. Ninety covers a quarter's review cycle.
+    #[arg(
+        long,
+        global = true,
+        env = "LGP_EVENT_RETENTION_DAYS",
+        default_value_t = 90
+    )]
+    pub event_retention_days: u32,
 }
 
 /// Log formats.
