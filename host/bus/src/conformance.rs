@@ -39,6 +39,40 @@ pub async fn run_all<F: Fn() -> Box<dyn Bus>>(make: F) {
     dropped_deliveries_come_back(make().as_ref()).await;
     live_streams_are_per_tenant(make().as_ref()).await;
     groups_keep_their_types(make().as_ref()).await;
+    batches_take_what_is_available(make().as_ref()).await;
+}
+
+/// `next_batch` waits for one delivery and takes what else is there, in order, up to its max.
+pub async fn batches_take_what_is_available(bus: &dyn Bus) {
+    let t = EventType::ComplianceResolved;
+    let mut sub = bus.subscribe("batched", &[t]).await.expect("subscribe");
+    let events: Vec<Event> = (0..5).map(|n| event(t, "acme", n)).collect();
+    let ids: Vec<EventId> = events.iter().map(|e| e.event_id).collect();
+    bus.publish(events).await.expect("publish");
+    let mut got = Vec::new();
+    let first = tokio::time::timeout(PATIENCE, sub.next_batch(3))
+        .await
+        .expect("a batch in time");
+    assert!(
+        !first.is_empty() && first.len() <= 3,
+        "batch of {}",
+        first.len()
+    );
+    got.extend(first);
+    while got.len() < ids.len() {
+        let more = tokio::time::timeout(PATIENCE, sub.next_batch(10))
+            .await
+            .expect("a batch in time");
+        assert!(!more.is_empty());
+        got.extend(more);
+    }
+    assert_eq!(
+        got.iter().map(|d| d.event.event_id).collect::<Vec<_>>(),
+        ids
+    );
+    for d in got {
+        d.ack().await.expect("ack");
+    }
 }
 
 /// Two consumers share group A; group B subscribes to more types. Every event reaches each

@@ -99,6 +99,9 @@ pub struct DeadLetter {
 pub trait SubscriptionSource: Send {
     /// The next delivery; `None` once the bus is closed.
     async fn next(&mut self) -> Option<Delivery>;
+
+    /// A delivery that is available right now, without waiting.
+    fn try_next(&mut self) -> Option<Delivery>;
 }
 
 /// A consumer's handle on a group.
@@ -132,5 +135,21 @@ impl Subscription {
     /// The next delivery; `None` once the bus is closed.
     pub async fn next(&mut self) -> Option<Delivery> {
         self.source.next().await
+    }
+
+    /// Waits for the next delivery, then takes whatever else is available at once, up to `max`
+    /// in all: lets a consumer store a burst in one write. Empty once the bus is closed.
+    pub async fn next_batch(&mut self, max: usize) -> Vec<Delivery> {
+        let Some(first) = self.source.next().await else {
+            return Vec::new();
+        };
+        let mut batch = vec![first];
+        while batch.len() < max {
+            match self.source.try_next() {
+                Some(d) => batch.push(d),
+                None => break,
+            }
+        }
+        batch
     }
 }

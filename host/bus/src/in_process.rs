@@ -143,17 +143,28 @@ struct Source {
     rx: async_channel::Receiver<Queued>,
 }
 
-#[async_trait]
-impl SubscriptionSource for Source {
-    async fn next(&mut self) -> Option<Delivery> {
-        let queued = self.rx.recv().await.ok()?;
+impl Source {
+    fn deliver(&self, queued: Queued) -> Delivery {
         self.group.in_flight.fetch_add(1, Ordering::Relaxed);
         let acker = InProcessAcker {
             group: self.group.clone(),
             event: queued.event.clone(),
             attempt: queued.attempt,
         };
-        Some(Delivery::new(queued.event, queued.attempt, Box::new(acker)))
+        Delivery::new(queued.event, queued.attempt, Box::new(acker))
+    }
+}
+
+#[async_trait]
+impl SubscriptionSource for Source {
+    async fn next(&mut self) -> Option<Delivery> {
+        let queued = self.rx.recv().await.ok()?;
+        Some(self.deliver(queued))
+    }
+
+    fn try_next(&mut self) -> Option<Delivery> {
+        let queued = self.rx.try_recv().ok()?;
+        Some(self.deliver(queued))
     }
 }
 

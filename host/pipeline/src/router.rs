@@ -98,13 +98,8 @@ impl Router {
                 PluginKind::Collector => {}
             }
         }
-        let mut sub = s.bus.subscribe(audit::GROUP, EventType::ALL).await?;
-        let audit_services = s.clone();
-        tasks.spawn(async move {
-            while let Some(d) = sub.next().await {
-                audit::handle(&audit_services, d).await;
-            }
-        });
+        let sub = s.bus.subscribe(audit::GROUP, EventType::ALL).await?;
+        tasks.spawn(audit::run(s.clone(), sub));
         Ok(Router { tasks })
     }
 

@@ -12,6 +12,14 @@ use time::OffsetDateTime;
 /// batch's event stays around a megabyte.
 pub const DEFAULT_BATCH: usize = 500;
 
+/// Discovery batches a scan may have published ahead of its slowest rule plugin. Collection is
+/// faster than evaluation; without a bound a large scan would queue its whole inventory in
+/// memory (100,000 resources peaked above 1 GiB). Eight batches keep every consumer busy.
+pub const DEFAULT_WINDOW: u64 = 8;
+
+/// How often a scan ahead of its window checks the evaluation progress.
+const WINDOW_POLL: std::time::Duration = std::time::Duration::from_millis(5);
+
 /// What to scan.
 #[derive(Debug, Clone)]
 pub struct ScanRequest {
@@ -83,6 +91,7 @@ impl Scanner {
 
         let mut batches = 0u64;
         for (n, chunk) in req.resources.chunks(self.batch).enumerate() {
+            self.wait_for_window(tenant, &scan_id, n as u64).await?;
             s.store.put_resources(tenant, &scan_id, chunk).await?;
             let payload = DiscoveredBatch {
                 scan_id: scan_id.clone(),
@@ -153,6 +162,26 @@ impl Scanner {
             .await?;
         completion::complete_if_done(s, tenant, &done).await?;
         Ok(scan_id)
+    }
+
+    /// Waits until at most [`DEFAULT_WINDOW`] batches before batch `n` are still being evaluated.
+    async fn wait_for_window(
+        &self,
+        tenant: &TenantId,
+        scan_id: &str,
+        n: u64,
+    ) -> Result<(), PipelineError> {
+        if self.rule_plugins == 0 || n < DEFAULT_WINDOW {
+            return Ok(());
+        }
+        let needed = (n - DEFAULT_WINDOW) * self.rule_plugins;
+        loop {
+            let scan = self.services.store.get_scan(tenant, scan_id).await?;
+            if scan.counters.evaluations_done >= needed {
+                return Ok(());
+            }
+            tokio::time::sleep(WINDOW_POLL).await;
+        }
     }
 
     /// Publishes `inventory.changed` against the account's previous completed scan, drops

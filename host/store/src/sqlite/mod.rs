@@ -35,6 +35,9 @@ use time::OffsetDateTime;
 /// How long a statement waits for another process's lock on the file before failing: long
 /// enough to ride out a checkpoint or another process's batch, short enough to surface a stuck
 /// writer as an error rather than a hang.
+/// Page cache per connection, in KiB (negative `cache_size` means KiB to SQLite).
+const PAGE_CACHE_KIB: i64 = 64 * 1024;
+
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Prepared statements kept per connection: every statement the store issues, including the
@@ -81,6 +84,12 @@ impl SqliteStore {
         // the batching makes cheap).
         conn.pragma_update(None, "synchronous", "FULL").op(OP)?;
         conn.pragma_update(None, "foreign_keys", true).op(OP)?;
+        // A scan writes and re-reads tens of MB of results and inventory; SQLite's default 2 MB
+        // page cache sends most of those reads through the kernel. (A memory map was tried: its
+        // mapped pages doubled the process's peak memory and bought no measurable speed.)
+        conn.pragma_update(None, "cache_size", -PAGE_CACHE_KIB)
+            .op(OP)?;
+        conn.pragma_update(None, "temp_store", "MEMORY").op(OP)?;
         schema::migrate(&mut conn)?;
         Ok(SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
