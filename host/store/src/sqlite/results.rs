@@ -38,12 +38,6 @@ fn record_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ResultRecord> {
     })
 }
 
-/// What the store holds of a result before a write.
-struct Existing {
-    record: ResultRecord,
-    applied_scan_id: String,
-}
-
 pub(crate) fn apply_results(
     conn: &mut Connection,
     tenant: &TenantId,
@@ -58,10 +52,17 @@ pub(crate) fn apply_results(
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .op(OP)?;
     {
-        let mut select = tx
+        // Most results of a scan keep their status (or are new): a cheap probe of three columns
+        // decides, and only a status change reads and parses the whole row (for its history).
+        let mut probe = tx
+            .prepare_cached(
+                "SELECT status, resource_removed, applied_scan_id FROM results
+                 WHERE tenant_id = ?1 AND result_id = ?2",
+            )
+            .op(OP)?;
+        let mut full = tx
             .prepare_cached(&format!(
-                "SELECT {COLUMNS}, applied_scan_id FROM results
-                 WHERE tenant_id = ?1 AND result_id = ?2"
+                "SELECT {COLUMNS} FROM results WHERE tenant_id = ?1 AND result_id = ?2"
             ))
             .op(OP)?;
         let mut insert = tx
@@ -91,12 +92,13 @@ pub(crate) fn apply_results(
         for new in results {
             let id = result_id(tenant, &new.check_id, &new.resource_arn);
             let evidence = to_json(OP, &new.evidence)?;
-            let existing = select
+            let existing = probe
                 .query_row(params![tenant.as_str(), id], |row| {
-                    Ok(Existing {
-                        record: record_row(row)?,
-                        applied_scan_id: row.get(16)?,
-                    })
+                    Ok((
+                        status_at(row, 0)?,
+                        row.get::<_, bool>(1)?,
+                        row.get::<_, String>(2)?,
+                    ))
                 })
                 .optional()
                 .op(OP)?;
@@ -149,11 +151,11 @@ pub(crate) fn apply_results(
                     });
                 }
                 // A late redelivery from an older scan: what it says is already superseded.
-                Some(old) if scan_id < old.applied_scan_id.as_str() => {}
-                Some(Existing { record: old, .. })
-                    if old.status != new.status || old.resource_removed =>
-                {
-                    let mut record = old;
+                Some((_, _, applied_scan_id)) if scan_id < applied_scan_id.as_str() => {}
+                Some((status, removed, _)) if status != new.status || removed => {
+                    let mut record = full
+                        .query_row(params![tenant.as_str(), id], record_row)
+                        .op(OP)?;
                     // A resource that comes back counts as new: its earlier failure was
                     // already resolved when it disappeared.
                     let previous = (!record.resource_removed).then_some(record.status);
