@@ -35,7 +35,7 @@ pub enum CryptoError {
     #[error("master key must be {MASTER_KEY_LEN} bytes as {} hex digits", MASTER_KEY_LEN * 2)]
     BadMasterKey,
     /// The key file could not be read or written.
-    #[error("master key file {path}: {source}")]
+    #[error("cannot use the master key file {path}")]
     KeyFile {
         /// The file.
         path: String,

@@ -49,7 +49,7 @@ impl Resource {
 #[derive(Debug, thiserror::Error)]
 pub enum ResourceError {
     /// The text is not a JSON array of resources (or an object with a `resources` array).
-    #[error("failed to parse resources: {0}")]
+    #[error("failed to parse resources")]
     Parse(#[source] serde_json::Error),
     /// A resource lacks a required field or has an empty one.
     #[error("resource #{index} is invalid: {reason}")]

@@ -7,7 +7,7 @@ use std::time::Duration;
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// The component was refused before compilation.
-    #[error("plugin {plugin:?} is not a valid component: {source}")]
+    #[error("plugin {plugin:?} is not a valid component")]
     Invalid {
         /// The plugin's name as given to the loader.
         plugin: String,
@@ -32,7 +32,7 @@ pub enum LoadError {
         reason: String,
     },
     /// Describing itself (plugin info, checks) failed.
-    #[error("plugin {plugin:?} failed to describe itself: {source}")]
+    #[error("plugin {plugin:?} failed to describe itself")]
     Describe {
         /// The plugin.
         plugin: String,
@@ -51,7 +51,7 @@ pub enum LoadError {
         claimed: lgp_model::PluginKind,
     },
     /// The artifact cache could not be used.
-    #[error("artifact cache at {path}: {source}")]
+    #[error("cannot use the artifact cache at {path}")]
     Cache {
         /// The file or directory.
         path: std::path::PathBuf,

@@ -34,7 +34,7 @@ pub enum RuntimeError {
     #[error("failed to create the wasm engine: {0}")]
     Engine(String),
     /// The artifact cache directory could not be prepared.
-    #[error("failed to prepare the artifact cache: {0}")]
+    #[error("failed to prepare the artifact cache")]
     Cache(#[source] std::io::Error),
 }
 

@@ -45,7 +45,7 @@ async fn validate(global: &Global, file: &Path, format: Format) -> anyhow::Resul
         ),
         (Err(e), Format::Json) => println!(
             "{}",
-            serde_json::json!({ "valid": false, "file": label, "error": e.to_string() })
+            serde_json::json!({ "valid": false, "file": label, "error": chain(e) })
         ),
         (Ok(p), _) => {
             let info = p.info();
@@ -59,13 +59,25 @@ async fn validate(global: &Global, file: &Path, format: Format) -> anyhow::Resul
                 p.content_hash()
             );
         }
-        (Err(e), _) => eprintln!("invalid: {e}"),
+        (Err(e), _) => eprintln!("invalid: {}", chain(e)),
     }
     Ok(if verdict.is_ok() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// An error with its causes, `outer: inner: innermost`.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
 }
 
 /// Evaluates one rule plugin on a resource file and prints its findings.
