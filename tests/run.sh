@@ -10,7 +10,9 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 rustup target list --installed | grep -qx wasm32-wasip2 || rustup target add wasm32-wasip2
 if ! command -v componentize-py >/dev/null 2>&1; then
-    python3 -m pip install --quiet 'componentize-py==0.25.1'
+    # The Python plugin test needs it; if it cannot be installed, that test says so and skips.
+    python3 -m pip install --quiet 'componentize-py==0.25.1' ||
+        echo "warning: componentize-py could not be installed; the Python plugin test will be skipped"
 fi
 if ! command -v cargo-nextest >/dev/null 2>&1; then
     cargo install --locked cargo-nextest
