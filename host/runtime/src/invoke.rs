@@ -63,7 +63,6 @@ struct DeadlineExceeded;
 /// Creates the store of one invocation with every limit armed.
 pub(crate) fn new_store(
     engine: &Engine,
-    config: &RuntimeConfig,
     limits: &Arc<Limits>,
     plugin: Arc<str>,
 ) -> Store<HostState> {
@@ -84,7 +83,6 @@ pub(crate) fn new_store(
             Ok(UpdateDeadline::Yield(1))
         }
     });
-    let _ = config;
     store
 }
 

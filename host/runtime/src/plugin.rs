@@ -264,7 +264,7 @@ fn wrong_world(plugin: &str, wanted: &str) -> InvokeError {
 impl PluginInner {
     fn store(&self) -> Store<HostState> {
         let s = &self.runtime;
-        invoke::new_store(&s.engine, &s.config, &s.limits, self.name.clone())
+        invoke::new_store(&s.engine, &s.limits, self.name.clone())
     }
 
     fn invalid(&self, reason: String) -> InvokeError {

@@ -58,7 +58,7 @@ pub struct ScanCounters {
     pub batches_evaluated: u64,
     /// Results stored.
     pub results: u64,
-    /// Results by status.
+    /// Passing results.
     pub passed: u64,
     /// Failing results.
     pub failed: u64,
