@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test suite: installs what the tests need when it is missing (the wasm32-wasip2 target,
-# componentize-py), then runs every test of the host workspace and the built-in plugins' native
-# tests. Usage: bash tests/run.sh  (README's test command; .ci/run calls it after the lints).
+# componentize-py, moto), then runs every test of the host workspace and the built-in plugins'
+# native tests. Usage: bash tests/run.sh  (README's test command; .ci/run calls it after the lints).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +13,11 @@ if ! command -v componentize-py >/dev/null 2>&1; then
     # The Python plugin test needs it; if it cannot be installed, that test says so and skips.
     python3 -m pip install --quiet 'componentize-py==0.25.1' ||
         echo "warning: componentize-py could not be installed; the Python plugin test will be skipped"
+fi
+if ! python3 -c 'import moto, sys; sys.exit(moto.__version__ != "5.2.5")' >/dev/null 2>&1; then
+    # The AWS tests run against moto's emulator (tests/support/moto_server.py): unlike
+    # componentize-py, a moto that cannot be installed fails the run.
+    python3 -m pip install --quiet 'moto[server]==5.2.5'
 fi
 if ! command -v cargo-nextest >/dev/null 2>&1; then
     cargo install --locked cargo-nextest

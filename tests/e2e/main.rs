@@ -1,8 +1,16 @@
 //! End-to-end tests of LG-Protect: real components (hostile guests built from source, built-in
 //! plugins, a Python plugin) through the real runtime and the real `lgp` program.
 
+mod aws_live;
+mod aws_scan;
 mod builtins;
+mod collect_ec2;
+mod collect_iam;
+mod collect_s3;
+mod collectors;
 mod compile_child;
+mod emulator;
+mod emulator_smoke;
 mod pipeline;
 mod python;
 mod sandbox;

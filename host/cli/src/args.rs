@@ -66,6 +66,8 @@ pub enum Format {
 pub enum Command {
     /// Scan an AWS account (or the bundled demo account) with every plugin.
     Scan(ScanArgs),
+    /// Record or inspect snapshots: every AWS answer of a scan, replayable offline.
+    Snapshot(SnapshotArgs),
     /// Run the platform: API gateway, plugin host, bus consumers.
     Serve,
     /// Mint a development JWT.
@@ -78,18 +80,38 @@ pub enum Command {
     Frameworks(FrameworksArgs),
 }
 
+/// Which AWS account to read, and how.
+#[derive(Debug, Clone, Args)]
+pub struct AccountArgs {
+    /// Regions to scan (default: every enabled region; a snapshot's recorded regions).
+    #[arg(long, value_delimiter = ',', env = "LGP_REGIONS")]
+    pub regions: Vec<String>,
+    /// AWS endpoint URL, e.g. an emulator (S3 is then addressed path-style).
+    #[arg(long, env = "AWS_ENDPOINT_URL")]
+    pub endpoint_url: Option<String>,
+    /// Assume this role (STS AssumeRole) for every call, e.g. a tenant's scanner role.
+    #[arg(long, env = "LGP_ROLE_ARN")]
+    pub role_arn: Option<String>,
+    /// The external id the role's trust policy requires.
+    #[arg(long, env = "LGP_EXTERNAL_ID", requires = "role_arn")]
+    pub external_id: Option<String>,
+    /// AWS calls in flight at once, across regions and services.
+    #[arg(long, env = "LGP_AWS_CONCURRENCY", default_value_t = 16)]
+    pub aws_concurrency: usize,
+}
+
 /// `lgp scan`.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Scan the bundled demo account instead of a live one; needs no AWS account.
-    #[arg(long)]
+    /// Scan the bundled demo account snapshot instead of a live one; needs no AWS account.
+    #[arg(long, conflicts_with = "snapshot")]
     pub demo: bool,
-    /// Regions to scan (default: every enabled region).
-    #[arg(long, value_delimiter = ',')]
-    pub regions: Vec<String>,
-    /// AWS endpoint URL, e.g. an emulator.
-    #[arg(long, env = "AWS_ENDPOINT_URL")]
-    pub endpoint_url: Option<String>,
+    /// Replay a recorded snapshot (`lgp snapshot record`) instead of calling AWS.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
+    /// The account to scan.
+    #[command(flatten)]
+    pub account: AccountArgs,
     /// The tenant the scan belongs to.
     #[arg(long, env = "LGP_TENANT", default_value = "local")]
     pub tenant: String,
@@ -100,6 +122,34 @@ pub struct ScanArgs {
     /// always written to --out.
     #[arg(long, value_enum, value_delimiter = ',', default_value = "table")]
     pub format: Vec<Format>,
+}
+
+/// `lgp snapshot`.
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: SnapshotCommand,
+}
+
+/// `lgp snapshot` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SnapshotCommand {
+    /// Scan a live account and record every AWS answer to a file (gzip when it ends in .gz).
+    Record {
+        /// The snapshot file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// The account to record.
+        #[command(flatten)]
+        account: AccountArgs,
+        /// The tenant the recording scan belongs to.
+        #[arg(long, env = "LGP_TENANT", default_value = "local")]
+        tenant: String,
+        /// Directory for the recording scan's reports.
+        #[arg(long, default_value = "lgp-reports")]
+        reports: PathBuf,
+    },
 }
 
 /// `lgp token`.

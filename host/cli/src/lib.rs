@@ -4,6 +4,7 @@
 //! A library with a thin binary, so the end-to-end tests can build the same program. It wires
 //! the other crates together and owns no domain logic of its own.
 
+mod account;
 mod args;
 mod commands;
 mod host;
@@ -56,6 +57,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let global = cli.global;
     match cli.command {
         Command::Scan(args) => commands::scan::run(&global, args).await,
+        Command::Snapshot(args) => commands::snapshot::run(&global, args).await,
         Command::Plugin(args) => commands::plugin::run(&global, args).await,
         Command::Checks(args) => commands::checks::run(&global, args).await,
         Command::Serve => commands::not_yet("lgp serve", "the API gateway (issue #8)"),

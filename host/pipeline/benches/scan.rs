@@ -15,7 +15,7 @@ use lgp_store::{ScanStatus, SqliteStore};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const DEMO: &str = include_str!("../../cli/demo/account.json");
+const DEMO: &str = include_str!("../../../plugins/rules-s3/fixtures/buckets.json");
 
 fn synthetic(n: usize) -> Vec<Resource> {
     let base = lgp_model::parse_resources(DEMO).expect("demo account parses");

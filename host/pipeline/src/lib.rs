@@ -17,10 +17,15 @@
 //! Everything is idempotent under redelivery: results have deterministic ids, derived events
 //! have deterministic event ids, progress counts are claimed once per batch and plugin.
 //!
-//! It does not collect from AWS (collectors feed [`ScanRequest::resources`] later) nor render
-//! reports.
+//! - [`Scanner::run_collection`] collects first: every collector plugin once per region,
+//!   concurrently, each behind a `PluginGate` (its allow-list) in front of the account's AWS
+//!   access (live, replayed from a snapshot, or recording); AWS errors are counted in the scan's
+//!   summary per category, service and region and published as `system.service.error`.
+//!
+//! It does not render reports.
 
 mod audit;
+mod collect;
 mod completion;
 mod diff;
 mod error;
@@ -31,6 +36,9 @@ mod rules;
 mod scan;
 mod services;
 
+pub use collect::{
+    CollectedScan, CollectingScan, Collection, CollectionErrorEvent, DEFAULT_COLLECT_CONCURRENCY,
+};
 pub use diff::{InventoryDiff, ModifiedResource, diff_inventory};
 pub use error::PipelineError;
 pub use payload::{DiscoveredBatch, ResultEvent, ServiceError};

@@ -33,12 +33,19 @@ pub struct ScanRequest {
     pub resources: Vec<Resource>,
 }
 
+/// A scan being collected: its record as created, and the batches published so far.
+#[derive(Debug)]
+pub(crate) struct OpenScan {
+    pub(crate) scan: Scan,
+    pub(crate) batches: u64,
+}
+
 /// Runs scans on the pipeline's services.
 #[derive(Debug, Clone)]
 pub struct Scanner {
-    services: Services,
+    pub(crate) services: Services,
     rule_plugins: u64,
-    batch: usize,
+    pub(crate) batch: usize,
 }
 
 impl Scanner {
@@ -57,26 +64,44 @@ impl Scanner {
         self
     }
 
-    /// Starts a scan and returns its id once collection is published; evaluation continues on
-    /// the router. Watch the scan in the store or wait for `compliance.scan.completed`.
+    /// Starts a scan of resources already collected and returns its id once they are
+    /// published; evaluation continues on the router. Watch the scan in the store or wait for
+    /// `compliance.scan.completed`.
     pub async fn run(&self, req: ScanRequest) -> Result<String, PipelineError> {
+        let mut scan = self
+            .begin(&req.tenant, &req.account_id, &req.source)
+            .await?;
+        for chunk in req.resources.chunks(self.batch) {
+            self.publish(&req.tenant, &mut scan, chunk).await?;
+        }
+        self.finish(&req.tenant, &scan).await?;
+        Ok(scan.scan.scan_id)
+    }
+
+    /// Creates the scan record and publishes `inventory.scan.started` and
+    /// `compliance.scan.started`.
+    pub(crate) async fn begin(
+        &self,
+        tenant: &TenantId,
+        account_id: &str,
+        source: &str,
+    ) -> Result<OpenScan, PipelineError> {
         let s = &self.services;
-        let tenant = &req.tenant;
-        let started_at = OffsetDateTime::now_utc();
         let scan_id = ulid::Ulid::new().to_string();
         let scan = Scan {
             scan_id: scan_id.clone(),
-            account_id: req.account_id.clone(),
-            source: req.source.clone(),
+            account_id: account_id.to_owned(),
+            source: source.to_owned(),
             status: ScanStatus::Running,
-            started_at,
+            started_at: OffsetDateTime::now_utc(),
             finished_at: None,
             collected: false,
             counters: ScanCounters::default(),
             errors: Default::default(),
         };
         s.store.create_scan(tenant, &scan).await?;
-        let meta = serde_json::json!({ "scan_id": scan_id, "account_id": req.account_id, "source": req.source });
+        let meta =
+            serde_json::json!({ "scan_id": scan_id, "account_id": account_id, "source": source });
         s.bus
             .publish(vec![
                 self.event(
@@ -88,58 +113,79 @@ impl Scanner {
                 self.event(tenant, &scan_id, EventType::ComplianceScanStarted, meta),
             ])
             .await?;
+        Ok(OpenScan { scan, batches: 0 })
+    }
 
-        let mut batches = 0u64;
-        for (n, chunk) in req.resources.chunks(self.batch).enumerate() {
-            self.wait_for_window(tenant, &scan_id, n as u64).await?;
-            s.store.put_resources(tenant, &scan_id, chunk).await?;
-            let payload = DiscoveredBatch {
-                scan_id: scan_id.clone(),
-                account_id: req.account_id.clone(),
-                batch: n as u64,
-                resources: chunk.to_vec(),
-            };
-            let data = serde_json::to_value(&payload).map_err(|source| PipelineError::Payload {
-                event_type: EventType::InventoryDiscovered,
-                source,
-            })?;
-            s.bus
-                .publish(vec![self.event(
-                    tenant,
-                    &scan_id,
-                    EventType::InventoryDiscovered,
-                    data,
-                )])
-                .await?;
-            let add = ScanCounters {
-                resources: chunk.len() as u64,
-                batches_published: 1,
-                ..ScanCounters::default()
-            };
-            s.store
-                .update_scan(
-                    tenant,
-                    &scan_id,
-                    &ScanUpdate {
-                        add,
-                        ..ScanUpdate::default()
-                    },
-                )
-                .await?;
-            batches += 1;
-        }
+    /// Stores one batch of resources and publishes it as `inventory.discovered`, waiting first
+    /// while the rules are more than [`DEFAULT_WINDOW`] batches behind.
+    pub(crate) async fn publish(
+        &self,
+        tenant: &TenantId,
+        open: &mut OpenScan,
+        chunk: &[Resource],
+    ) -> Result<(), PipelineError> {
+        let s = &self.services;
+        let scan_id = &open.scan.scan_id;
+        let n = open.batches;
+        self.wait_for_window(tenant, scan_id, n).await?;
+        s.store.put_resources(tenant, scan_id, chunk).await?;
+        let payload = DiscoveredBatch {
+            scan_id: scan_id.clone(),
+            account_id: open.scan.account_id.clone(),
+            batch: n,
+            resources: chunk.to_vec(),
+        };
+        let data = serde_json::to_value(&payload).map_err(|source| PipelineError::Payload {
+            event_type: EventType::InventoryDiscovered,
+            source,
+        })?;
+        s.bus
+            .publish(vec![self.event(
+                tenant,
+                scan_id,
+                EventType::InventoryDiscovered,
+                data,
+            )])
+            .await?;
+        let add = ScanCounters {
+            resources: chunk.len() as u64,
+            batches_published: 1,
+            ..ScanCounters::default()
+        };
+        s.store
+            .update_scan(
+                tenant,
+                scan_id,
+                &ScanUpdate {
+                    add,
+                    ..ScanUpdate::default()
+                },
+            )
+            .await?;
+        open.batches += 1;
+        Ok(())
+    }
 
-        self.diff_with_previous(tenant, &scan).await?;
-
+    /// Ends collection: diffs the inventory against the previous scan, marks the scan
+    /// collected, publishes `inventory.scan.completed`, and completes the scan if every
+    /// evaluation is already stored.
+    pub(crate) async fn finish(
+        &self,
+        tenant: &TenantId,
+        open: &OpenScan,
+    ) -> Result<(), PipelineError> {
+        let s = &self.services;
+        let scan_id = &open.scan.scan_id;
+        self.diff_with_previous(tenant, &open.scan).await?;
         let done = s
             .store
             .update_scan(
                 tenant,
-                &scan_id,
+                scan_id,
                 &ScanUpdate {
                     collected: Some(true),
                     add: ScanCounters {
-                        evaluations_expected: batches * self.rule_plugins,
+                        evaluations_expected: open.batches * self.rule_plugins,
                         ..ScanCounters::default()
                     },
                     ..ScanUpdate::default()
@@ -148,20 +194,21 @@ impl Scanner {
             .await?;
         let data = serde_json::json!({
             "scan_id": scan_id,
-            "account_id": req.account_id,
+            "account_id": open.scan.account_id,
             "resources": done.counters.resources,
-            "batches": batches,
+            "batches": open.batches,
+            "errors": done.errors,
         });
         s.bus
             .publish(vec![self.event(
                 tenant,
-                &scan_id,
+                scan_id,
                 EventType::InventoryScanCompleted,
                 data,
             )])
             .await?;
         completion::complete_if_done(s, tenant, &done).await?;
-        Ok(scan_id)
+        Ok(())
     }
 
     /// Waits until at most [`DEFAULT_WINDOW`] batches before batch `n` are still being evaluated.
@@ -236,7 +283,7 @@ impl Scanner {
         Ok(())
     }
 
-    fn event(
+    pub(crate) fn event(
         &self,
         tenant: &TenantId,
         scan_id: &str,

@@ -11,7 +11,7 @@ use lgp_sdk::RulePlugin;
 use lgp_sdk::resource::RawResource;
 use std::time::{Duration, Instant};
 
-const DEMO: &str = include_str!("../../cli/demo/account.json");
+const DEMO: &str = include_str!("../../../plugins/rules-s3/fixtures/buckets.json");
 
 /// The demo buckets, replicated under unique ARNs to `n` resources.
 fn synthetic(n: usize) -> Vec<Resource> {

@@ -1,15 +1,19 @@
 //! The store data of one invocation and the host side of the contract's imports.
 //!
-//! Capabilities that later layers provide (AWS access, key/value state, queries) answer `denied`
-//! here until a grant is wired in; nothing a guest can call reaches the outside world.
+//! AWS access is whatever [`AwsApi`] the caller hands to a collector invocation (in practice a
+//! `PluginGate` holding the plugin's allow-list); time spent waiting for AWS does not count
+//! against the invocation's deadline. Key/value state and queries answer `denied` until a grant
+//! is wired in; nothing else a guest can call reaches the outside world.
 
 use crate::Limits;
 use crate::limiter::MemoryLimiter;
+use lgp_aws_api::{AwsApi, AwsCallError, AwsRequest, ErrorCategory};
 use lgp_world::collector::lg_protect::plugin::{aws, discovery};
 use lgp_world::handler::lg_protect::plugin::{emit, query, state};
 use lgp_world::log;
 use lgp_world::types::{self, HostError, NewEvent, Resource};
 use std::sync::Arc;
+use std::time::Instant;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
@@ -20,6 +24,9 @@ const STDERR_CAPTURE_BYTES: usize = 4 << 10;
 
 /// One log line's maximum length; longer lines are cut, never refused.
 const LOG_LINE_BYTES: usize = 4 << 10;
+
+/// Most calls one `call-batch` may carry; the host runs them concurrently.
+const MAX_BATCH_CALLS: usize = 256;
 
 /// A limit the guest ran into through a host call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,11 +49,15 @@ pub(crate) struct HostState {
     pub(crate) logs_dropped: usize,
     pub(crate) limit_hit: Option<HostLimit>,
     stderr: MemoryOutputPipe,
+    /// When the invocation's time is up; pushed back by the time spent waiting on AWS.
+    pub(crate) deadline: Instant,
+    aws: Option<Arc<dyn AwsApi>>,
 }
 
 impl HostState {
-    pub(crate) fn new(plugin: Arc<str>, limits: Arc<Limits>) -> Self {
+    pub(crate) fn new(plugin: Arc<str>, limits: Arc<Limits>, aws: Option<Arc<dyn AwsApi>>) -> Self {
         let stderr = MemoryOutputPipe::new(STDERR_CAPTURE_BYTES);
+        let deadline = Instant::now() + limits.timeout();
         // Inert WASI: no preopens, no environment, no arguments, no network, empty stdin,
         // discarded stdout; stderr captured for diagnostics only.
         let wasi = WasiCtxBuilder::new().stderr(stderr.clone()).build();
@@ -63,6 +74,8 @@ impl HostState {
             logs_dropped: 0,
             limit_hit: None,
             stderr,
+            deadline,
+            aws,
         }
     }
 
@@ -171,12 +184,117 @@ impl discovery::Host for HostState {
     }
 }
 
+impl HostState {
+    /// The AWS access of this invocation, or the `denied` answer.
+    fn aws_api(&self) -> Result<Arc<dyn AwsApi>, aws::CallError> {
+        self.aws
+            .clone()
+            .ok_or_else(|| aws::CallError::Host(Self::denied("aws")))
+    }
+
+    /// Runs `calls` while the deadline clock stands still: waiting on AWS is not guest time.
+    async fn waiting_on_aws<T>(&mut self, calls: impl Future<Output = T>) -> T {
+        let started = Instant::now();
+        let out = calls.await;
+        self.deadline += started.elapsed();
+        out
+    }
+}
+
+fn to_request(r: aws::Request) -> Result<AwsRequest, aws::CallError> {
+    let input = if r.input.trim().is_empty() {
+        serde_json::Value::Object(Default::default())
+    } else {
+        serde_json::from_str(&r.input).map_err(|e| {
+            aws::CallError::Host(HostError::InvalidArgument(format!(
+                "the input of {} is not JSON: {e}",
+                r.operation
+            )))
+        })?
+    };
+    Ok(AwsRequest {
+        service: r.service,
+        operation: r.operation,
+        region: r.region,
+        input,
+    })
+}
+
+fn to_wit_answer(
+    answer: Result<serde_json::Value, AwsCallError>,
+) -> Result<String, aws::CallError> {
+    match answer {
+        Ok(output) => Ok(output.to_string()),
+        Err(e) => Err(match e {
+            AwsCallError::Service {
+                ref code,
+                ref message,
+            } => aws::CallError::Service(aws::ServiceError {
+                category: to_wit_category(e.category()),
+                code: code.clone(),
+                message: message.clone(),
+            }),
+            AwsCallError::Refused(m) => aws::CallError::Host(HostError::Denied(m)),
+            AwsCallError::InvalidInput(m) => aws::CallError::Host(HostError::InvalidArgument(m)),
+            AwsCallError::Unavailable(m) => aws::CallError::Host(HostError::Unavailable(m)),
+        }),
+    }
+}
+
+fn to_wit_category(c: ErrorCategory) -> aws::ErrorCategory {
+    match c {
+        ErrorCategory::AccessDenied => aws::ErrorCategory::AccessDenied,
+        ErrorCategory::ServiceNotEnabled => aws::ErrorCategory::ServiceNotEnabled,
+        ErrorCategory::ParameterValidation => aws::ErrorCategory::ParameterValidation,
+        ErrorCategory::ServiceUnavailable => aws::ErrorCategory::ServiceUnavailable,
+        ErrorCategory::ResourceNotFound => aws::ErrorCategory::ResourceNotFound,
+        ErrorCategory::Other => aws::ErrorCategory::Other,
+    }
+}
+
 impl aws::Host for HostState {
     async fn call(
         &mut self,
-        _request: aws::Request,
+        request: aws::Request,
     ) -> wasmtime::Result<Result<String, aws::CallError>> {
-        Ok(Err(aws::CallError::Host(Self::denied("aws"))))
+        let api = match self.aws_api() {
+            Ok(api) => api,
+            Err(e) => return Ok(Err(e)),
+        };
+        let request = match to_request(request) {
+            Ok(r) => r,
+            Err(e) => return Ok(Err(e)),
+        };
+        let answer = self.waiting_on_aws(api.call(&request)).await;
+        Ok(to_wit_answer(answer))
+    }
+
+    async fn call_batch(
+        &mut self,
+        requests: Vec<aws::Request>,
+    ) -> wasmtime::Result<Vec<Result<String, aws::CallError>>> {
+        let api = match self.aws_api() {
+            Ok(api) => api,
+            Err(e) => return Ok(vec![Err(e); requests.len()]),
+        };
+        if requests.len() > MAX_BATCH_CALLS {
+            let e = aws::CallError::Host(HostError::LimitExceeded(format!(
+                "a call batch may hold at most {MAX_BATCH_CALLS} calls, not {}",
+                requests.len()
+            )));
+            return Ok(vec![Err(e); requests.len()]);
+        }
+        let requests: Vec<_> = requests.into_iter().map(to_request).collect();
+        let calls = requests.iter().map(|r| {
+            let api = api.clone();
+            async move {
+                match r {
+                    Ok(r) => to_wit_answer(api.call(r).await),
+                    Err(e) => Err(e.clone()),
+                }
+            }
+        });
+        Ok(self.waiting_on_aws(futures::future::join_all(calls)).await)
     }
 }
 

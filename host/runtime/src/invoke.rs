@@ -3,6 +3,7 @@
 use crate::error::{InvokeError, InvokeErrorKind};
 use crate::host::{HostLimit, HostState};
 use crate::{Limits, RuntimeConfig};
+use lgp_aws_api::AwsApi;
 use std::sync::Arc;
 use std::time::Instant;
 use wasmtime::{Engine, Store, Trap, UpdateDeadline};
@@ -25,6 +26,8 @@ pub struct ScanScope {
     pub account: String,
     /// The regions.
     pub regions: Vec<String>,
+    /// Whether this invocation also collects global resources (IAM, the S3 bucket list).
+    pub include_global: bool,
 }
 
 /// An event delivered to a handler (the tenant is the invocation's, implicit).
@@ -65,19 +68,20 @@ pub(crate) fn new_store(
     engine: &Engine,
     limits: &Arc<Limits>,
     plugin: Arc<str>,
+    aws: Option<Arc<dyn AwsApi>>,
 ) -> Store<HostState> {
-    let mut store = Store::new(engine, HostState::new(plugin, limits.clone()));
+    let mut store = Store::new(engine, HostState::new(plugin, limits.clone(), aws));
     store.limiter(|s| &mut s.limiter);
     if let Some(fuel) = limits.fuel {
         // Fuel is only consumed when the engine meters it (`Limits::fuel` decides both).
         let _ = store.set_fuel(fuel);
     }
-    let deadline = Instant::now() + limits.timeout();
     store.set_epoch_deadline(1);
     // Each tick, a running guest yields to the executor (so one busy guest never monopolizes a
-    // worker thread) and is stopped once its wall-clock deadline has passed.
-    store.epoch_deadline_callback(move |_| {
-        if Instant::now() >= deadline {
+    // worker thread) and is stopped once its wall-clock deadline (pushed back by time spent
+    // waiting on AWS) has passed.
+    store.epoch_deadline_callback(move |ctx| {
+        if Instant::now() >= ctx.data().deadline {
             Err(wasmtime::Error::new(DeadlineExceeded))
         } else {
             Ok(UpdateDeadline::Yield(1))

@@ -9,6 +9,7 @@ use crate::invoke::{self, EmittedEvent, EvaluationContext, IncomingEvent, Phase,
 use crate::linker::Linkers;
 use crate::validate::{ComponentSummary, ValidationError, validate_component};
 use crate::{Limits, RuntimeConfig};
+use lgp_aws_api::AwsApi;
 use lgp_model::{CheckMeta, Finding, PluginInfo, PluginKind, Resource};
 use lgp_world::types as wit;
 use std::collections::HashSet;
@@ -263,8 +264,12 @@ fn wrong_world(plugin: &str, wanted: &str) -> InvokeError {
 
 impl PluginInner {
     fn store(&self) -> Store<HostState> {
+        self.store_with_aws(None)
+    }
+
+    fn store_with_aws(&self, aws: Option<Arc<dyn AwsApi>>) -> Store<HostState> {
         let s = &self.runtime;
-        invoke::new_store(&s.engine, &s.limits, self.name.clone())
+        invoke::new_store(&s.engine, &s.limits, self.name.clone(), aws)
     }
 
     fn invalid(&self, reason: String) -> InvokeError {
@@ -440,8 +445,14 @@ impl Plugin {
             .collect()
     }
 
-    /// Runs a collector over a scope and returns the resources it submitted.
-    pub async fn collect(&self, scope: &ScanScope) -> Result<Vec<Resource>, InvokeError> {
+    /// Runs a collector over a scope and returns the resources it submitted. Its `aws` calls go
+    /// to `aws` (hand it a gate that enforces the plugin's allow-list); the time it spends
+    /// waiting there does not count against the invocation's deadline.
+    pub async fn collect(
+        &self,
+        scope: &ScanScope,
+        aws: Arc<dyn AwsApi>,
+    ) -> Result<Vec<Resource>, InvokeError> {
         let p = &*self.inner;
         let Pre::Collector(pre) = &p.pre else {
             return Err(wrong_world(&p.name, "lg-protect:plugin/collect"));
@@ -450,9 +461,10 @@ impl Plugin {
             scan_id: scope.scan_id.clone(),
             account: scope.account.clone(),
             regions: scope.regions.clone(),
+            include_global: scope.include_global,
         };
         let _slot = p.runtime.slots.acquire().await;
-        let mut store = p.store();
+        let mut store = p.store_with_aws(Some(aws));
         let result = async {
             let b = pre
                 .instantiate_async(&mut store)

@@ -235,6 +235,7 @@ impl<P: CollectorPlugin + 'static>
             scan_id: scope.scan_id,
             account: scope.account,
             regions: scope.regions,
+            include_global: scope.include_global,
         })
     }
 }

@@ -39,14 +39,19 @@ pub struct Resource {
     pub properties: Value,
 }
 
+/// The property name under [`ERRORS_KEY`] that marks a whole resource — or, on a placeholder
+/// resource a collector submits when a listing failed, a whole scope — as not collected. Every
+/// check that applies to such a resource reports `error`.
+pub const WHOLE_RESOURCE: &str = "*";
+
 /// Why a collector could not read one property of a resource, as recorded under
 /// `properties.errors.<property>`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CollectionError {
     /// The AWS error code or the host's reason, e.g. `AccessDenied`, `Throttling`.
     pub code: String,
-    /// A coarse class: `permission`, `throttled`, `unavailable`, `denied` (by the host's policy)
-    /// or `other`.
+    /// The host's category: `access_denied`, `service_not_enabled`, `parameter_validation`,
+    /// `service_unavailable`, `resource_not_found` or `other`.
     pub category: String,
     /// Details, when there are any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -159,6 +164,25 @@ impl Resource {
         self
     }
 
+    /// Records under [`ERRORS_KEY`] that `property` could not be collected (turning the
+    /// properties into an object if they were not one).
+    pub fn record_error(&mut self, property: &str, error: CollectionError) {
+        if !self.properties.is_object() {
+            self.properties = Value::Object(Map::new());
+        }
+        if let Value::Object(props) = &mut self.properties {
+            let errors = props
+                .entry(ERRORS_KEY)
+                .or_insert_with(|| Value::Object(Map::new()));
+            if !errors.is_object() {
+                *errors = Value::Object(Map::new());
+            }
+            if let (Value::Object(errors), Ok(entry)) = (errors, serde_json::to_value(error)) {
+                errors.insert(property.to_owned(), entry);
+            }
+        }
+    }
+
     /// Replaces the properties; `properties` should be a JSON object.
     pub fn with_properties(mut self, properties: Value) -> Self {
         self.properties = properties;
@@ -202,7 +226,7 @@ impl Resource {
             return Ok(());
         }
         let top = path.split('.').next().unwrap_or(path);
-        for property in [top, path] {
+        for property in [WHOLE_RESOURCE, top, path] {
             if let Some(error) = self.collection_error(property) {
                 return Err(PropertyError::NotCollected {
                     property: property.to_owned(),

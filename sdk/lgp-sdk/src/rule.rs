@@ -7,7 +7,7 @@
 //! properties are not a JSON object gives `error` findings for every applicable check.
 
 use crate::meta::{CheckMeta, PluginInfo, Severity};
-use crate::resource::{PropertyError, RawResource, Resource};
+use crate::resource::{PropertyError, RawResource, Resource, WHOLE_RESOURCE};
 use crate::time::{self, TimeError};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -238,6 +238,15 @@ impl Check {
 
     /// Runs the check on one resource (whatever its kind) and wraps the outcome in a finding.
     pub fn run(&self, resource: &Resource, context: &Context) -> Finding {
+        // A resource (or a failed listing's placeholder) the collector could not read at all:
+        // no check may guess about it.
+        if let Some(error) = resource.collection_error(WHOLE_RESOURCE) {
+            let e = PropertyError::NotCollected {
+                property: WHOLE_RESOURCE.to_owned(),
+                error,
+            };
+            return self.error_finding(&resource.arn, &resource.name, &e.to_string());
+        }
         match (self.eval)(resource, context) {
             Ok(outcome) => Finding {
                 check_id: self.meta.id.clone(),

@@ -3,6 +3,7 @@
 pub mod checks;
 pub mod plugin;
 pub mod scan;
+pub mod snapshot;
 
 use std::process::ExitCode;
 

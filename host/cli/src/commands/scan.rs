@@ -1,8 +1,8 @@
-//! `lgp scan`: a scan through the event pipeline on the embedded platform.
-//!
-//! The resources come from the bundled demo account for now; live collection and the other
-//! report formats arrive with their issues and say so.
+//! `lgp scan`: collect an account with the collector plugins (live, from a snapshot, or the
+//! bundled demo snapshot), evaluate it through the event pipeline on the embedded platform,
+//! print a summary and write the JSON report.
 
+use crate::account::{self, Account};
 use crate::args::{Format, Global, ScanArgs};
 use crate::commands::not_yet;
 use crate::platform::Platform;
@@ -10,27 +10,19 @@ use crate::report::{self, Report};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use lgp_events::TenantId;
-use lgp_model::CheckMeta;
-use lgp_pipeline::ScanRequest;
+use lgp_model::{CheckMeta, PluginKind};
+use lgp_pipeline::{CollectingScan, Collection, DEFAULT_COLLECT_CONCURRENCY};
 use lgp_store::{PageRequest, ResultFilter, ResultRecord, Scan, ScanStatus};
 use std::collections::HashMap;
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
-
-/// The bundled demo account: a deliberately mixed compliant / non-compliant inventory.
-const DEMO_ACCOUNT: &str = include_str!("../../demo/account.json");
 
 /// How often the progress display reads the scan's counters.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(50);
 
 /// Runs `lgp scan`.
 pub async fn run(global: &Global, args: ScanArgs) -> anyhow::Result<ExitCode> {
-    if !args.demo {
-        return not_yet(
-            "lgp scan of a live account",
-            "the AWS collectors (issue #4); try `lgp scan --demo`",
-        );
-    }
     if let Some(f) = args
         .format
         .iter()
@@ -39,27 +31,52 @@ pub async fn run(global: &Global, args: ScanArgs) -> anyhow::Result<ExitCode> {
         return not_yet(&format!("the {f:?} report"), "the report plugin (issue #6)");
     }
     let tenant = TenantId::new(args.tenant.clone()).context("--tenant")?;
-    let resources =
-        lgp_model::parse_resources(DEMO_ACCOUNT).context("the bundled demo account is invalid")?;
-    let account_id = resources
-        .first()
-        .map(|r| r.account.clone())
-        .unwrap_or_default();
+    let account = if args.demo {
+        account::demo()?
+    } else if let Some(path) = &args.snapshot {
+        account::snapshot(path, &args.account.regions)?
+    } else {
+        account::live(&args.account).await?
+    };
     let quiet = args.format.contains(&Format::Json) && !args.format.contains(&Format::Table);
+    execute(global, &tenant, account, &args.out, quiet).await?;
+    Ok(ExitCode::SUCCESS)
+}
 
+/// Scans `account` on the embedded platform, writes the JSON report to `out` and prints the
+/// summary (or, when `quiet`, the report). Returns the finished scan.
+pub async fn execute(
+    global: &Global,
+    tenant: &TenantId,
+    account: Account,
+    out: &Path,
+    quiet: bool,
+) -> anyhow::Result<Scan> {
     let platform = Platform::embedded(global).await?;
     let store = platform.services.store.clone();
-    let scan_id = platform
+    let collectors: Vec<_> = platform
+        .plugins
+        .iter()
+        .filter(|p| p.kind() == PluginKind::Collector)
+        .cloned()
+        .collect();
+    let started = platform
         .scanner()
-        .run(ScanRequest {
+        .run_collection(CollectingScan {
             tenant: tenant.clone(),
-            account_id,
-            source: "demo".into(),
-            resources,
+            account_id: account.account_id.clone(),
+            source: account.source.into(),
+            collection: Collection {
+                collectors,
+                aws: account.aws.clone(),
+                regions: account.regions.clone(),
+                concurrency: DEFAULT_COLLECT_CONCURRENCY,
+            },
         })
         .await
-        .context("the scan failed to start")?;
-    let scan = wait_for_completion(store.as_ref(), &tenant, &scan_id, quiet).await?;
+        .context("the scan failed")?;
+    let scan_id = started.scan_id;
+    let scan = wait_for_completion(store.as_ref(), tenant, &scan_id, quiet).await?;
     let metas: Vec<CheckMeta> = platform
         .plugins
         .iter()
@@ -67,7 +84,7 @@ pub async fn run(global: &Global, args: ScanArgs) -> anyhow::Result<ExitCode> {
         .collect();
     platform.shutdown().await;
 
-    let results = all_results(store.as_ref(), &tenant, &scan_id).await?;
+    let results = all_results(store.as_ref(), tenant, &scan_id).await?;
     let checks: HashMap<&str, &CheckMeta> = metas.iter().map(|c| (c.id.as_str(), c)).collect();
     let rows = report::rows(&results, &checks);
     let report = Report {
@@ -76,24 +93,30 @@ pub async fn run(global: &Global, args: ScanArgs) -> anyhow::Result<ExitCode> {
         totals: report::totals(&rows),
         results: rows,
     };
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
-    let path = args.out.join(format!("scan-{scan_id}.json"));
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let path = out.join(format!("scan-{scan_id}.json"));
     let json = serde_json::to_string_pretty(&report)?;
     std::fs::write(&path, &json).with_context(|| format!("cannot write {}", path.display()))?;
     if quiet {
         println!("{json}");
     } else {
         println!(
-            "scan {scan_id} of the demo account ({}): {} resources, {} results\n{}",
+            "scan {scan_id} of account {} ({}, {} region(s): {}): {} resources, {} results, {} AWS calls\n{}",
             scan.account_id,
+            account.source,
+            account.regions.len(),
+            account.regions.join(", "),
             scan.counters.resources,
             report.results.len(),
+            started.calls.calls,
             report::summary_tables(&scan, &report.results)
         );
+        for (invocation, error) in &started.collector_failures {
+            println!("collector failure {invocation}: {error}");
+        }
         println!("report written to {}", path.display());
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(scan)
 }
 
 /// Follows the scan's counters in the store until it completes.

@@ -11,4 +11,6 @@
 //! - Values AWS defines (algorithms, permissions, ownership settings) keep AWS's spelling; states
 //!   this schema defines (`enabled`, `not_configured`…) are lowercase snake case.
 
+pub mod ec2;
+pub mod iam;
 pub mod s3;

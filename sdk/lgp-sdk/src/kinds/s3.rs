@@ -1,8 +1,11 @@
-//! `aws:s3:bucket`: the properties of an S3 general purpose bucket.
+//! `aws:s3:bucket`: the properties of an S3 general purpose bucket; and
+//! `aws:s3:account-public-access-block`: the account's S3 Block Public Access settings
+//! ([`AccountPublicAccessBlock`]).
 //!
 //! ```json
 //! {
 //!   "creation_date": "2023-04-01T10:00:00Z",
+//!   "region": "eu-west-1",
 //!   "encryption": {"status": "enabled", "algorithm": "aws:kms",
 //!                  "kms_key_id": "arn:aws:kms:...", "bucket_key_enabled": true},
 //!   "public_access_block": {"block_public_acls": true, "ignore_public_acls": true,
@@ -15,13 +18,22 @@
 //!   "ownership": "BucketOwnerEnforced",
 //!   "versioning": {"status": "enabled", "mfa_delete": false},
 //!   "logging": {"enabled": true, "target_bucket": "logs-bucket", "target_prefix": "s3/"},
-//!   "errors": {"policy": {"code": "AccessDenied", "category": "permission"}}
+//!   "lifecycle": {"rules": [{"id": "archive", "status": "Enabled", "has_expiration": true,
+//!                 "has_transitions": true, "has_noncurrent_version_expiration": false,
+//!                 "has_abort_incomplete_multipart_upload": true}]},
+//!   "replication": {"role": "arn:aws:iam::...:role/s3-replication", "rules": [{"id": "to-eu",
+//!                   "status": "Enabled", "destination_bucket": "arn:aws:s3:::replica"}]},
+//!   "object_lock": {"enabled": true, "mode": "GOVERNANCE", "days": 30, "years": null},
+//!   "notifications": {"topics": [{"arn": "arn:aws:sns:...", "events": ["s3:ObjectRemoved:*"]}],
+//!                     "queues": [], "lambda_functions": [], "event_bridge": false},
+//!   "errors": {"policy": {"code": "AccessDenied", "category": "access_denied"}}
 //! }
 //! ```
 //!
 //! | property | AWS source | `null` means |
 //! |---|---|---|
 //! | `creation_date` | ListBuckets `CreationDate` | unknown |
+//! | `region` | GetBucketLocation (`null`/empty = us-east-1, `EU` = eu-west-1) | unknown |
 //! | `encryption` | GetBucketEncryption | never (`status` says `not_configured`) |
 //! | `public_access_block` | GetPublicAccessBlock | not configured at bucket level |
 //! | `account_public_access_block` | s3control GetPublicAccessBlock | not configured for the account |
@@ -31,6 +43,13 @@
 //! | `ownership` | GetBucketOwnershipControls | not configured (ACLs enabled, `ObjectWriter` behaviour) |
 //! | `versioning` | GetBucketVersioning | never (`status` `disabled` = never enabled) |
 //! | `logging` | GetBucketLogging | never (`enabled` false) |
+//! | `lifecycle` | GetBucketLifecycleConfiguration | no lifecycle configuration |
+//! | `replication` | GetBucketReplication | no replication configuration |
+//! | `object_lock` | GetObjectLockConfiguration | object lock never enabled |
+//! | `notifications` | GetBucketNotificationConfiguration | never (empty lists) |
+//!
+//! Tags (GetBucketTagging) go to the resource's `tags`; when they could not be read, `errors`
+//! has a `tags` entry.
 //!
 //! Read one property at a time in rules (`resource.get::<Option<PublicAccessBlock>>(props::PUBLIC_ACCESS_BLOCK)`),
 //! so a malformed `logging` cannot turn the encryption check into an error; [`Bucket`] is the
@@ -41,13 +60,26 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// The resource kind.
+/// The resource kind of a bucket.
 pub const KIND: &str = "aws:s3:bucket";
+
+/// The resource kind of the account-level Block Public Access settings
+/// ([`AccountPublicAccessBlock`]), one per account, region `global`.
+pub const ACCOUNT_PUBLIC_ACCESS_BLOCK_KIND: &str = "aws:s3:account-public-access-block";
+
+/// The ARN of an account's [`AccountPublicAccessBlock`] resource,
+/// `arn:aws:s3::<account>:account-public-access-block` (S3's ARN layout for an account-level
+/// resource; the region is empty because the setting is global).
+pub fn account_public_access_block_arn(account: &str) -> String {
+    format!("arn:aws:s3::{account}:account-public-access-block")
+}
 
 /// The property names, for [`crate::Resource::get`] and for `errors` keys.
 pub mod props {
     /// `creation_date`: RFC 3339 string or null.
     pub const CREATION_DATE: &str = "creation_date";
+    /// `region`: the bucket's region (string), null only when it could not be read.
+    pub const REGION: &str = "region";
     /// `encryption`: [`super::Encryption`].
     pub const ENCRYPTION: &str = "encryption";
     /// `public_access_block`: [`super::PublicAccessBlock`] or null.
@@ -66,6 +98,16 @@ pub mod props {
     pub const VERSIONING: &str = "versioning";
     /// `logging`: [`super::Logging`].
     pub const LOGGING: &str = "logging";
+    /// `lifecycle`: [`super::Lifecycle`] or null.
+    pub const LIFECYCLE: &str = "lifecycle";
+    /// `replication`: [`super::Replication`] or null.
+    pub const REPLICATION: &str = "replication";
+    /// `object_lock`: [`super::ObjectLock`] or null.
+    pub const OBJECT_LOCK: &str = "object_lock";
+    /// `notifications`: [`super::Notifications`].
+    pub const NOTIFICATIONS: &str = "notifications";
+    /// The `errors` key for tags that could not be read (tags live on the resource, not here).
+    pub const TAGS: &str = "tags";
 }
 
 /// The grantee URI of the `AllUsers` group (anyone, anonymous included).
@@ -84,6 +126,8 @@ pub const OWNERSHIP_BUCKET_OWNER_ENFORCED: &str = "BucketOwnerEnforced";
 pub struct Bucket {
     /// When the bucket was created, RFC 3339.
     pub creation_date: Option<String>,
+    /// The bucket's region (also the resource's `region`); `None` only when it could not be read.
+    pub region: Option<String>,
     /// Default encryption.
     pub encryption: Option<Encryption>,
     /// Bucket-level Block Public Access; `None` when not configured.
@@ -103,6 +147,14 @@ pub struct Bucket {
     pub versioning: Option<Versioning>,
     /// Server access logging.
     pub logging: Option<Logging>,
+    /// Lifecycle rules; `None` when there is no lifecycle configuration.
+    pub lifecycle: Option<Lifecycle>,
+    /// Replication; `None` when there is no replication configuration.
+    pub replication: Option<Replication>,
+    /// Object Lock; `None` when Object Lock was never enabled on the bucket.
+    pub object_lock: Option<ObjectLock>,
+    /// Event notifications (empty lists when there are none).
+    pub notifications: Option<Notifications>,
     /// Properties that could not be collected, by property name.
     #[serde(default)]
     pub errors: BTreeMap<String, CollectionError>,
@@ -268,6 +320,173 @@ pub struct Logging {
     pub target_prefix: Option<String>,
 }
 
+/// Lifecycle configuration (`lifecycle`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lifecycle {
+    /// The rules, in AWS's order.
+    pub rules: Vec<LifecycleRule>,
+}
+
+impl Lifecycle {
+    /// The rules whose status is `Enabled`.
+    pub fn enabled_rules(&self) -> impl Iterator<Item = &LifecycleRule> {
+        self.rules.iter().filter(|r| r.is_enabled())
+    }
+}
+
+/// One lifecycle rule: which actions it has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LifecycleRule {
+    /// The rule's `ID`, when it has one.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// `Enabled` or `Disabled`.
+    pub status: String,
+    /// Whether current objects expire (`Expiration`: days, a date, or expired delete markers).
+    pub has_expiration: bool,
+    /// Whether current objects move to other storage classes (`Transitions`).
+    pub has_transitions: bool,
+    /// Whether noncurrent versions expire (`NoncurrentVersionExpiration`).
+    pub has_noncurrent_version_expiration: bool,
+    /// Whether incomplete multipart uploads are aborted (`AbortIncompleteMultipartUpload`).
+    pub has_abort_incomplete_multipart_upload: bool,
+}
+
+impl LifecycleRule {
+    /// Whether the rule is in effect.
+    pub fn is_enabled(&self) -> bool {
+        self.status == "Enabled"
+    }
+}
+
+/// Replication configuration (`replication`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Replication {
+    /// The IAM role S3 assumes to replicate.
+    #[serde(default)]
+    pub role: Option<String>,
+    /// The rules, in AWS's order.
+    pub rules: Vec<ReplicationRule>,
+}
+
+/// One replication rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplicationRule {
+    /// The rule's `ID`, when it has one.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// `Enabled` or `Disabled`.
+    pub status: String,
+    /// The ARN of the destination bucket.
+    pub destination_bucket: String,
+}
+
+impl ReplicationRule {
+    /// Whether the rule is in effect.
+    pub fn is_enabled(&self) -> bool {
+        self.status == "Enabled"
+    }
+}
+
+/// Object Lock (`object_lock`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectLock {
+    /// Whether Object Lock is enabled (`ObjectLockEnabled: Enabled`).
+    pub enabled: bool,
+    /// The default retention mode, `GOVERNANCE` or `COMPLIANCE`; `None` without a default
+    /// retention rule.
+    #[serde(default)]
+    pub mode: Option<String>,
+    /// The default retention period in days, when given in days.
+    #[serde(default)]
+    pub days: Option<i64>,
+    /// The default retention period in years, when given in years.
+    #[serde(default)]
+    pub years: Option<i64>,
+}
+
+/// Event notifications (`notifications`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notifications {
+    /// SNS topics notified.
+    pub topics: Vec<NotificationTarget>,
+    /// SQS queues notified.
+    pub queues: Vec<NotificationTarget>,
+    /// Lambda functions invoked.
+    pub lambda_functions: Vec<NotificationTarget>,
+    /// Whether events also go to Amazon EventBridge.
+    pub event_bridge: bool,
+}
+
+impl Notifications {
+    /// Whether any notification is configured.
+    pub fn any(&self) -> bool {
+        self.event_bridge
+            || !self.topics.is_empty()
+            || !self.queues.is_empty()
+            || !self.lambda_functions.is_empty()
+    }
+}
+
+/// One notification destination and the events sent to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationTarget {
+    /// The topic, queue or function ARN.
+    pub arn: String,
+    /// The event types, e.g. `s3:ObjectCreated:*`.
+    pub events: Vec<String>,
+}
+
+/// The `properties` of the `aws:s3:account-public-access-block` resource: the account-level
+/// Block Public Access settings (s3control GetPublicAccessBlock), which apply to every bucket of
+/// the account on top of the bucket's own settings.
+///
+/// Not configured: `configured` is false and the four settings are `None`. Not readable: every
+/// field is `None` and `errors` has a `*` entry.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountPublicAccessBlock {
+    /// Whether the account has a Block Public Access configuration.
+    pub configured: Option<bool>,
+    /// Rejects requests that add public ACLs.
+    pub block_public_acls: Option<bool>,
+    /// Ignores existing public ACLs.
+    pub ignore_public_acls: Option<bool>,
+    /// Rejects bucket policies that grant public access.
+    pub block_public_policy: Option<bool>,
+    /// Restricts access under public policies to AWS services and the owner's account.
+    pub restrict_public_buckets: Option<bool>,
+    /// What could not be collected (`*`: the whole resource).
+    #[serde(default)]
+    pub errors: BTreeMap<String, CollectionError>,
+}
+
+impl AccountPublicAccessBlock {
+    /// The properties for an account whose settings are `settings` (`None`: not configured).
+    pub fn from_settings(settings: Option<PublicAccessBlock>) -> Self {
+        Self {
+            configured: Some(settings.is_some()),
+            block_public_acls: settings.map(|s| s.block_public_acls),
+            ignore_public_acls: settings.map(|s| s.ignore_public_acls),
+            block_public_policy: settings.map(|s| s.block_public_policy),
+            restrict_public_buckets: settings.map(|s| s.restrict_public_buckets),
+            errors: BTreeMap::new(),
+        }
+    }
+
+    /// The four settings, when the account has a configuration.
+    pub fn settings(&self) -> Option<PublicAccessBlock> {
+        if self.configured != Some(true) {
+            return None;
+        }
+        Some(PublicAccessBlock {
+            block_public_acls: self.block_public_acls.unwrap_or(false),
+            ignore_public_acls: self.ignore_public_acls.unwrap_or(false),
+            block_public_policy: self.block_public_policy.unwrap_or(false),
+            restrict_public_buckets: self.restrict_public_buckets.unwrap_or(false),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,6 +496,7 @@ mod tests {
     fn bucket_document_round_trips() {
         let doc = json!({
             "creation_date": "2023-04-01T10:00:00Z",
+            "region": "eu-west-1",
             "encryption": {"status": "enabled", "algorithm": "aws:kms", "kms_key_id": "k", "bucket_key_enabled": true},
             "public_access_block": {"block_public_acls": true, "ignore_public_acls": true,
                 "block_public_policy": true, "restrict_public_buckets": false},
@@ -287,7 +507,15 @@ mod tests {
             "ownership": "BucketOwnerEnforced",
             "versioning": {"status": "suspended", "mfa_delete": false},
             "logging": {"enabled": false, "target_bucket": null, "target_prefix": null},
-            "errors": {"policy": {"code": "AccessDenied", "category": "permission"}}
+            "lifecycle": {"rules": [{"id": "archive", "status": "Enabled", "has_expiration": true,
+                "has_transitions": false, "has_noncurrent_version_expiration": false,
+                "has_abort_incomplete_multipart_upload": true}]},
+            "replication": {"role": "r", "rules": [{"id": null, "status": "Disabled",
+                "destination_bucket": "arn:aws:s3:::d"}]},
+            "object_lock": {"enabled": true, "mode": "GOVERNANCE", "days": 30, "years": null},
+            "notifications": {"topics": [], "queues": [{"arn": "q", "events": ["s3:ObjectCreated:*"]}],
+                "lambda_functions": [], "event_bridge": false},
+            "errors": {"policy": {"code": "AccessDenied", "category": "access_denied"}}
         });
         let bucket: Bucket = serde_json::from_value(doc.clone()).expect("schema");
         assert!(bucket.encryption.as_ref().is_some_and(Encryption::is_kms));
@@ -296,6 +524,47 @@ mod tests {
         assert_eq!(pab.disabled_settings(), vec!["restrict_public_buckets"]);
         let grants = &bucket.acl.as_ref().expect("acl").grants;
         assert!(grants[0].is_public() && !grants[0].allows_write());
+        let lifecycle = bucket.lifecycle.as_ref().expect("lifecycle");
+        assert_eq!(lifecycle.enabled_rules().count(), 1);
+        let replication = bucket.replication.as_ref().expect("replication");
+        assert!(!replication.rules[0].is_enabled());
+        assert!(
+            bucket
+                .notifications
+                .as_ref()
+                .is_some_and(Notifications::any)
+        );
         assert_eq!(serde_json::to_value(&bucket).expect("serializes"), doc);
+    }
+
+    #[test]
+    fn documents_of_older_collectors_still_read() {
+        let bucket: Bucket =
+            serde_json::from_value(json!({"creation_date": null})).expect("schema");
+        assert_eq!(bucket.lifecycle, None);
+        assert_eq!(bucket.notifications, None);
+    }
+
+    #[test]
+    fn account_public_access_block() {
+        assert_eq!(
+            account_public_access_block_arn("123"),
+            "arn:aws:s3::123:account-public-access-block"
+        );
+        let none = AccountPublicAccessBlock::from_settings(None);
+        assert_eq!(
+            serde_json::to_value(&none).expect("serializes"),
+            json!({"configured": false, "block_public_acls": null, "ignore_public_acls": null,
+                "block_public_policy": null, "restrict_public_buckets": null, "errors": {}})
+        );
+        assert_eq!(none.settings(), None);
+        let some = PublicAccessBlock {
+            block_public_acls: true,
+            ..PublicAccessBlock::default()
+        };
+        let set = AccountPublicAccessBlock::from_settings(Some(some));
+        assert_eq!(set.block_public_acls, Some(true));
+        assert_eq!(set.ignore_public_acls, Some(false));
+        assert_eq!(set.settings(), Some(some));
     }
 }
