@@ -7,7 +7,7 @@
 
 use crate::Limits;
 use crate::limiter::MemoryLimiter;
-use lgp_aws_api::{AwsApi, AwsCallError, AwsRequest, ErrorCategory};
+use lgp_aws_api::{AwsApi, AwsCallError, AwsRequest, ErrorCategory, catalogue};
 use lgp_world::collector::lg_protect::plugin::{aws, discovery};
 use lgp_world::handler::lg_protect::plugin::{emit, query, state};
 use lgp_world::log;
@@ -220,7 +220,10 @@ fn to_request(r: aws::Request) -> Result<AwsRequest, aws::CallError> {
     })
 }
 
+/// The guest's view of an answer to `request`; the catalogue says whether a service error means
+/// "not configured".
 fn to_wit_answer(
+    request: &AwsRequest,
     answer: Result<serde_json::Value, AwsCallError>,
 ) -> Result<String, aws::CallError> {
     match answer {
@@ -231,6 +234,8 @@ fn to_wit_answer(
                 ref message,
             } => aws::CallError::Service(aws::ServiceError {
                 category: to_wit_category(e.category()),
+                not_configured: catalogue::find(&request.service, &request.operation)
+                    .is_some_and(|op| op.is_absent_code(code)),
                 code: code.clone(),
                 message: message.clone(),
             }),
@@ -266,7 +271,7 @@ impl aws::Host for HostState {
             Err(e) => return Ok(Err(e)),
         };
         let answer = self.waiting_on_aws(api.call(&request)).await;
-        Ok(to_wit_answer(answer))
+        Ok(to_wit_answer(&request, answer))
     }
 
     async fn call_batch(
@@ -289,7 +294,7 @@ impl aws::Host for HostState {
             let api = api.clone();
             async move {
                 match r {
-                    Ok(r) => to_wit_answer(api.call(r).await),
+                    Ok(r) => to_wit_answer(r, api.call(r).await),
                     Err(e) => Err(e.clone()),
                 }
             }

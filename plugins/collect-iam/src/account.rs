@@ -71,7 +71,7 @@ pub fn build(sources: &Sources<'_>) -> Account {
 
     match sources.password_policy {
         Ok(answer) => account.password_policy = answer.get("PasswordPolicy").map(password_policy),
-        Err(e) if e.is_service_code("NoSuchEntity") => {}
+        Err(e) if e.is_not_configured() => {}
         Err(e) => {
             errors.insert(props::PASSWORD_POLICY.into(), e.to_collection_error());
         }
@@ -119,6 +119,8 @@ mod tests {
             code: code.into(),
             message: String::new(),
             category: "access_denied".into(),
+            // What the host's catalogue says of GetAccountPasswordPolicy's NoSuchEntity.
+            not_configured: code == "NoSuchEntity",
         }
     }
 

@@ -5,39 +5,16 @@
 use lgp_sdk::kinds::iam::{AttachedPolicy, InlinePolicy};
 use serde_json::Value;
 
-/// The string field `key` of `v`.
-pub fn text(v: &Value, key: &str) -> Option<String> {
-    v.get(key).and_then(Value::as_str).map(str::to_owned)
-}
+pub use lgp_sdk::fields::{document, list, text};
 
 /// The string field `key` of `v`, or the empty string.
 pub fn text_or_empty(v: &Value, key: &str) -> String {
     text(v, key).unwrap_or_default()
 }
 
-/// The list field `key` of `v` (empty when absent).
-pub fn list<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    v.get(key)
-        .and_then(Value::as_array)
-        .map_or(&[], Vec::as_slice)
-}
-
 /// The last `/`-separated segment of an ARN: the name of a user, role, policy, provider…
 pub fn last_segment(arn: &str) -> &str {
     arn.rsplit('/').next().unwrap_or(arn)
-}
-
-/// A policy document as the host hands it over (the JSON text, already URL-decoded) parsed into
-/// JSON. Text that is not JSON is kept as the string AWS returned, so a rule reports the bad
-/// document instead of it vanishing; an already-parsed object is kept as is.
-pub fn document(v: Option<&Value>) -> Value {
-    match v {
-        Some(Value::String(text)) => {
-            serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.clone()))
-        }
-        Some(other) => other.clone(),
-        None => Value::Null,
-    }
 }
 
 /// `AttachedManagedPolicies` (`[{PolicyName, PolicyArn}]`) of a user, group or role detail.
@@ -77,17 +54,6 @@ pub fn permissions_boundary(detail: &Value) -> Option<String> {
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn documents_are_parsed_or_kept() {
-        assert_eq!(
-            document(Some(&json!(r#"{"Statement": []}"#))),
-            json!({"Statement": []})
-        );
-        assert_eq!(document(Some(&json!("{oops"))), json!("{oops"));
-        assert_eq!(document(Some(&json!({"a": 1}))), json!({"a": 1}));
-        assert_eq!(document(None), Value::Null);
-    }
 
     #[test]
     fn policies_of_a_detail() {

@@ -243,6 +243,7 @@ mod tests {
             code: "AccessDenied".into(),
             message: "no".into(),
             category: "access_denied".into(),
+            not_configured: false,
         }
     }
 

@@ -2,19 +2,15 @@
 //! GetPublicAccessBlock), read once per scan. They are emitted as their own resource and also
 //! copied into every bucket's `account_public_access_block`, since they apply to every bucket.
 
-use crate::answer::Answer;
 use crate::normalize;
 use lgp_sdk::Resource;
-use lgp_sdk::collector::{AwsError, AwsRequest, GLOBAL};
+use lgp_sdk::collector::{Answer, AwsError, AwsRequest, GLOBAL};
 use lgp_sdk::kinds::s3::{
     ACCOUNT_PUBLIC_ACCESS_BLOCK_KIND, AccountPublicAccessBlock, PublicAccessBlock,
     account_public_access_block_arn,
 };
 use lgp_sdk::resource::WHOLE_RESOURCE;
 use serde_json::{Value, json};
-
-/// The error code that means the account has no configuration.
-const NOT_CONFIGURED: &[&str] = &["NoSuchPublicAccessBlockConfiguration"];
 
 /// The call (global) for `account`.
 pub fn request(account: &str) -> AwsRequest {
@@ -24,11 +20,11 @@ pub fn request(account: &str) -> AwsRequest {
 
 /// The settings from the call's result: `Ok(None)` when the account has none.
 pub fn settings(result: Result<Value, AwsError>) -> Result<Option<PublicAccessBlock>, AwsError> {
-    match Answer::of(result, NOT_CONFIGURED) {
+    match Answer::of(result) {
         Answer::Found(output) => normalize::public_access_block(output)
             .map(Some)
             .map_err(|why| AwsError::BadOutput(format!("GetPublicAccessBlock: {why}"))),
-        Answer::Absent => Ok(None),
+        Answer::NotConfigured => Ok(None),
         Answer::Failed(err) => Err(err),
     }
 }

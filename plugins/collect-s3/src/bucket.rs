@@ -1,10 +1,9 @@
 //! `aws:s3:bucket`: the detail calls made for every bucket, in the bucket's own region, and the
 //! assembly of their answers into one resource.
 
-use crate::answer::Answer;
 use crate::normalize::{self, Malformed};
 use lgp_sdk::Resource;
-use lgp_sdk::collector::{AwsError, AwsRequest, GLOBAL};
+use lgp_sdk::collector::{Answer, AwsError, AwsRequest, GLOBAL};
 use lgp_sdk::kinds::s3::{Bucket, KIND, PublicAccessBlock, props};
 use lgp_sdk::resource::WHOLE_RESOURCE;
 use serde_json::{Value, json};
@@ -98,21 +97,6 @@ impl Detail {
         }
     }
 
-    /// The error codes that mean "not configured".
-    pub fn absent_codes(self) -> &'static [&'static str] {
-        match self {
-            Detail::Tagging => &["NoSuchTagSet"],
-            Detail::Encryption => &["ServerSideEncryptionConfigurationNotFoundError"],
-            Detail::PublicAccessBlock => &["NoSuchPublicAccessBlockConfiguration"],
-            Detail::Policy | Detail::PolicyStatus => &["NoSuchBucketPolicy"],
-            Detail::Ownership => &["OwnershipControlsNotFoundError"],
-            Detail::Lifecycle => &["NoSuchLifecycleConfiguration"],
-            Detail::Replication => &["ReplicationConfigurationNotFoundError"],
-            Detail::ObjectLock => &["ObjectLockConfigurationNotFoundError"],
-            Detail::Versioning | Detail::Logging | Detail::Acl | Detail::Notifications => &[],
-        }
-    }
-
     /// The call for bucket `name` in `region`.
     pub fn request(self, name: &str, region: &str) -> AwsRequest {
         AwsRequest::new("s3", self.operation(), region).input(json!({ "Bucket": name }))
@@ -123,7 +107,7 @@ impl Detail {
     fn apply(self, collected: &mut Collected, answer: Answer) {
         let outcome = match answer {
             Answer::Found(output) => self.apply_output(collected, output),
-            Answer::Absent => {
+            Answer::NotConfigured => {
                 self.apply_absent(collected);
                 Ok(())
             }
@@ -272,7 +256,7 @@ impl Collected {
     /// Takes the answers to [`Collected::requests`], in order.
     pub fn apply(&mut self, answers: impl IntoIterator<Item = Result<Value, AwsError>>) {
         for (detail, result) in Detail::ALL.into_iter().zip(answers) {
-            let answer = Answer::of(result, detail.absent_codes());
+            let answer = Answer::of(result);
             detail.apply(self, answer);
         }
     }
@@ -343,17 +327,22 @@ mod tests {
     #[test]
     fn failures_are_recorded_and_absence_is_not() {
         let mut c = Collected::new(listed(None), Ok("us-east-1".into()), &Err(denied()));
-        let no_policy = AwsError::Service {
-            code: "NoSuchBucketPolicy".into(),
-            message: String::new(),
-            category: "resource_not_found".into(),
-        };
-        let mut answers: Vec<Result<Value, AwsError>> =
-            Detail::ALL.iter().map(|_| Err(no_policy.clone())).collect();
-        answers[0] = Err(denied()); // tags
+        // The host flags NoSuchBucketPolicy as "not configured" on the two policy calls only;
+        // every other call failed.
+        let answers: Vec<Result<Value, AwsError>> = Detail::ALL
+            .iter()
+            .map(|d| match d {
+                Detail::Policy | Detail::PolicyStatus => Err(AwsError::Service {
+                    code: "NoSuchBucketPolicy".into(),
+                    message: String::new(),
+                    category: "resource_not_found".into(),
+                    not_configured: true,
+                }),
+                _ => Err(denied()),
+            })
+            .collect();
         c.apply(answers);
         let errors: Vec<&str> = c.properties.errors.keys().map(String::as_str).collect();
-        // Every call but the two policy calls failed with a code that is not theirs.
         assert!(errors.contains(&props::TAGS));
         assert!(errors.contains(&props::ACCOUNT_PUBLIC_ACCESS_BLOCK));
         assert!(!errors.contains(&props::POLICY) && !errors.contains(&props::POLICY_STATUS));

@@ -19,7 +19,6 @@
 //! do: read objects, access points, S3 directory buckets, or anything that changes the account.
 
 pub mod account;
-pub mod answer;
 pub mod bucket;
 pub mod normalize;
 

@@ -85,6 +85,9 @@ pub enum AwsError {
         message: String,
         /// The host's category of the code (see [`AwsError::category`]).
         category: String,
+        /// Whether the code means "not configured" for this operation (see
+        /// [`AwsError::is_not_configured`]).
+        not_configured: bool,
     },
     /// The host's answer was not a JSON object.
     BadOutput(String),
@@ -131,10 +134,23 @@ impl AwsError {
         }
     }
 
-    /// Whether AWS answered with error `code`, e.g. `NoSuchBucketPolicy` (which means "not
-    /// configured", not a failure).
+    /// Whether AWS answered with error `code`, e.g. `ReportInProgress`.
     pub fn is_service_code(&self, code: &str) -> bool {
         matches!(self, AwsError::Service { code: c, .. } if c == code)
+    }
+
+    /// Whether the error is AWS's way of saying "this setting is not configured" for the
+    /// operation called (`NoSuchBucketPolicy` on GetBucketPolicy, `NoSuchEntity` on
+    /// GetAccountPasswordPolicy…): an answer, not a failure. The host's catalogue decides, so
+    /// collectors keep no lists of codes.
+    pub fn is_not_configured(&self) -> bool {
+        matches!(
+            self,
+            AwsError::Service {
+                not_configured: true,
+                ..
+            }
+        )
     }
 
     /// The entry to record under `properties.errors` for the property this call was reading.
@@ -224,6 +240,7 @@ mod wasm {
                 code: s.code,
                 message: s.message,
                 category: category_name(s.category).to_owned(),
+                not_configured: s.not_configured,
             },
         })?;
         serde_json::from_str(&output).map_err(|e| AwsError::BadOutput(e.to_string()))
@@ -237,6 +254,30 @@ mod wasm {
             wit::ErrorCategory::ServiceUnavailable => "service_unavailable",
             wit::ErrorCategory::ResourceNotFound => "resource_not_found",
             wit::ErrorCategory::Other => "other",
+        }
+    }
+}
+
+/// What one call said about one setting: its output, "not configured", or a failure. Use it
+/// wherever AWS answers "not configured" with an error code, so those codes never end up under
+/// `errors`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// The call's output.
+    Found(Value),
+    /// AWS answered that the setting is not configured ([`AwsError::is_not_configured`]).
+    NotConfigured,
+    /// The call failed; the property it reads is not known.
+    Failed(AwsError),
+}
+
+impl Answer {
+    /// Sorts a call's result.
+    pub fn of(result: Result<Value, AwsError>) -> Self {
+        match result {
+            Ok(output) => Answer::Found(output),
+            Err(err) if err.is_not_configured() => Answer::NotConfigured,
+            Err(err) => Answer::Failed(err),
         }
     }
 }
@@ -362,7 +403,21 @@ mod tests {
             code: "AccessDenied".into(),
             message: "no".into(),
             category: "access_denied".into(),
+            not_configured: false,
         }
+    }
+
+    #[test]
+    fn not_configured_answers_are_not_failures() {
+        let no_policy = AwsError::Service {
+            code: "NoSuchBucketPolicy".into(),
+            message: String::new(),
+            category: "resource_not_found".into(),
+            not_configured: true,
+        };
+        assert_eq!(Answer::of(Ok(json!({}))), Answer::Found(json!({})));
+        assert_eq!(Answer::of(Err(no_policy)), Answer::NotConfigured);
+        assert_eq!(Answer::of(Err(denied())), Answer::Failed(denied()));
     }
 
     #[test]

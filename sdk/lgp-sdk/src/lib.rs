@@ -81,6 +81,7 @@ extern crate self as lgp_sdk;
 
 pub mod bindings;
 pub mod collector;
+pub mod fields;
 mod glue;
 pub mod handler;
 mod host;
