@@ -61,6 +61,25 @@ fn outcomes(report: &Value) -> Vec<(String, String, String)> {
     rows
 }
 
+/// Creates two buckets and a user allowed everything but `s3:GetBucketPolicy`, makes the
+/// emulator enforce IAM, and returns the user's access key.
+fn policy_reader_denied_bucket_policies(emulator: &Emulator) -> (String, String) {
+    let keys = emulator.boto(
+        "for b in ['lgp-denied-one', 'lgp-denied-two']:\n\
+         \x20   s3.create_bucket(Bucket=b)\n\
+         iam.create_user(UserName='auditor')\n\
+         iam.put_user_policy(UserName='auditor', PolicyName='audit', PolicyDocument=json.dumps({\n\
+         \x20   'Version': '2012-10-17', 'Statement': [\n\
+         \x20       {'Effect': 'Allow', 'Action': '*', 'Resource': '*'},\n\
+         \x20       {'Effect': 'Deny', 'Action': 's3:GetBucketPolicy', 'Resource': '*'}]}))\n\
+         k = iam.create_access_key(UserName='auditor')['AccessKey']\n\
+         print(k['AccessKeyId'] + ' ' + k['SecretAccessKey'])\n",
+    );
+    emulator.enforce_iam();
+    let (key_id, secret) = keys.trim().split_once(' ').expect("two words");
+    (key_id.to_owned(), secret.to_owned())
+}
+
 #[tokio::test]
 async fn a_collector_gets_only_its_allow_list_and_never_the_credentials() {
     let emulator = Emulator::start();
@@ -256,19 +275,7 @@ fn a_recorded_scan_replays_to_the_same_results_with_the_network_unreachable() {
 #[test]
 fn access_denied_on_one_service_is_counted_and_the_scan_completes() {
     let emulator = Emulator::start();
-    let keys = emulator.boto(
-        "for b in ['lgp-denied-one', 'lgp-denied-two']:\n\
-         \x20   s3.create_bucket(Bucket=b)\n\
-         iam.create_user(UserName='auditor')\n\
-         iam.put_user_policy(UserName='auditor', PolicyName='audit', PolicyDocument=json.dumps({\n\
-         \x20   'Version': '2012-10-17', 'Statement': [\n\
-         \x20       {'Effect': 'Allow', 'Action': '*', 'Resource': '*'},\n\
-         \x20       {'Effect': 'Deny', 'Action': 's3:GetBucketPolicy', 'Resource': '*'}]}))\n\
-         k = iam.create_access_key(UserName='auditor')['AccessKey']\n\
-         print(k['AccessKeyId'] + ' ' + k['SecretAccessKey'])\n",
-    );
-    let (key_id, secret) = keys.trim().split_once(' ').expect("two words");
-    emulator.enforce_iam();
+    let (key_id, secret) = policy_reader_denied_bucket_policies(&emulator);
 
     let dir = tempfile::tempdir().expect("tempdir");
     let out = lgp(
@@ -284,8 +291,8 @@ fn access_denied_on_one_service_is_counted_and_the_scan_completes() {
             dir.path().join("reports").to_str().expect("a UTF-8 path"),
         ],
         &[
-            ("AWS_ACCESS_KEY_ID", key_id),
-            ("AWS_SECRET_ACCESS_KEY", secret),
+            ("AWS_ACCESS_KEY_ID", key_id.as_str()),
+            ("AWS_SECRET_ACCESS_KEY", secret.as_str()),
             ("AWS_REGION", "us-east-1"),
         ],
         &dir.path().join("data"),
@@ -368,4 +375,75 @@ fn the_demo_replays_the_bundled_snapshot_of_a_mixed_account() {
         regions.contains("us-east-1") && regions.contains("eu-west-1"),
         "{regions:?}"
     );
+}
+
+#[tokio::test]
+async fn a_collecting_scan_publishes_each_aws_error_once_with_its_count() {
+    let emulator = Emulator::start();
+    let (key_id, secret) = policy_reader_denied_bucket_policies(&emulator);
+    let aws: Arc<dyn AwsApi> = Arc::new(
+        LiveAws::new(LiveConfig {
+            endpoint_url: Some(emulator.endpoint_url().to_owned()),
+            static_credentials: Some((key_id, secret)),
+            ..LiveConfig::default()
+        })
+        .await
+        .expect("client"),
+    );
+    let runtime = Runtime::new(RuntimeConfig::default(), None).expect("runtime");
+    let collector = builtin(&runtime, "collect-s3").await;
+    let rules = builtin(&runtime, "rules-s3").await;
+    let p = crate::pipeline::platform(std::slice::from_ref(&rules)).await;
+    let tenant = lgp_events::TenantId::new("t-aws").expect("tenant");
+    let mut live = p.services.bus.live(&tenant);
+    let started = lgp_pipeline::Scanner::new(p.services.clone(), p.rules)
+        .run_collection(lgp_pipeline::CollectingScan {
+            tenant: tenant.clone(),
+            account_id: "123456789012".into(),
+            source: "live".into(),
+            collection: lgp_pipeline::Collection {
+                collectors: vec![collector],
+                aws,
+                regions: vec!["us-east-1".into()],
+                concurrency: 2,
+            },
+        })
+        .await
+        .expect("the scan runs");
+    let mut errors = Vec::new();
+    tokio::time::timeout(std::time::Duration::from_secs(60), async {
+        loop {
+            let e = live.recv().await.expect("live events");
+            if e.event_type == lgp_events::EventType::SystemServiceError {
+                errors.push(e.data.clone());
+            }
+            if e.event_type == lgp_events::EventType::ComplianceScanCompleted {
+                return;
+            }
+        }
+    })
+    .await
+    .expect("the scan completes");
+    p.router.shutdown().await;
+
+    assert_eq!(errors.len(), 1, "one event per distinct error: {errors:?}");
+    let e = &errors[0];
+    assert_eq!(e["component"], "aws");
+    assert_eq!(e["category"], "access_denied");
+    assert_eq!(e["code"], "AccessDenied");
+    assert_eq!(
+        (&e["service"], &e["region"]),
+        (&"s3".into(), &"us-east-1".into())
+    );
+    assert_eq!(e["operation"], "GetBucketPolicy");
+    assert_eq!(e["count"], 2, "both buckets' denied calls, counted");
+    assert_eq!(e["account_id"], "123456789012");
+    assert_eq!(started.calls.error_total(), 2);
+    let scan = p
+        .services
+        .store
+        .get_scan(&tenant, &started.scan_id)
+        .await
+        .expect("the scan is stored");
+    assert_eq!(scan.errors.get("access_denied/s3/us-east-1"), Some(&2));
 }

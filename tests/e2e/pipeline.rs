@@ -28,10 +28,11 @@ fn tenant(id: &str) -> TenantId {
     TenantId::new(id).expect("tenant id")
 }
 
-struct Platform {
-    services: Services,
-    router: Router,
-    rules: usize,
+/// An embedded platform for the tests: in-process bus (fast retries), in-memory store, router.
+pub(crate) struct Platform {
+    pub(crate) services: Services,
+    pub(crate) router: Router,
+    pub(crate) rules: usize,
 }
 
 fn fast_retry() -> RetryPolicy {
@@ -42,7 +43,8 @@ fn fast_retry() -> RetryPolicy {
     }
 }
 
-async fn platform(plugins: &[Plugin]) -> Platform {
+/// Starts a [`Platform`] routing to `plugins`.
+pub(crate) async fn platform(plugins: &[Plugin]) -> Platform {
     let retry = fast_retry();
     let bus = InProcessBus::new(InProcessConfig {
         retry,
