@@ -288,6 +288,42 @@ impl Statement {
             })
             .collect()
     }
+
+    /// Whether the statement grants full administrative access: an `Allow` whose actions cover
+    /// every action (`"*"`/`"*:*"` among `Action`, or any `NotAction`, which allows everything
+    /// but a few actions) on every resource (`"*"` among `Resource`, or a `NotResource`).
+    /// `Condition` is ignored, as CIS 1.16 and Security Hub IAM.1 do.
+    pub fn grants_full_admin(&self) -> bool {
+        let all_actions =
+            !self.not_action.is_empty() || self.action.iter().any(|a| a == "*" || a == "*:*");
+        let all_resources = !self.not_resource.is_empty() || self.resource.iter().any(|r| r == "*");
+        self.effect == Effect::Allow && all_actions && all_resources
+    }
+
+    /// Whether the `Condition` requires `key` (case-insensitive, e.g. `sts:ExternalId`) to match
+    /// specific values: a positive string or ARN operator (not negated, not `…IfExists`) with at
+    /// least one value and no wildcard-only value (`*`).
+    pub fn condition_requires(&self, key: &str) -> bool {
+        let Some(condition) = &self.condition else {
+            return false;
+        };
+        condition.iter().any(|(operator, keys)| {
+            let op = operator.to_ascii_lowercase();
+            let op = op.strip_prefix("foranyvalue:").unwrap_or(&op);
+            let positive = !op.ends_with("ifexists")
+                && !op.contains("not")
+                && (op.starts_with("string") || op.starts_with("arn"));
+            positive
+                && keys.as_object().is_some_and(|keys| {
+                    keys.iter().any(|(k, values)| {
+                        k.eq_ignore_ascii_case(key)
+                            && string_or_list(values, k).is_ok_and(|values| {
+                                !values.is_empty() && values.iter().all(|v| v != "*")
+                            })
+                    })
+                })
+        })
+    }
 }
 
 fn scalar_text(v: &Value) -> String {
@@ -368,6 +404,12 @@ impl PolicyDocument {
     /// Whether some public statement allows `action` (wildcards in the policy are honoured).
     pub fn allows_public(&self, action: &str) -> bool {
         self.public_statements().any(|s| s.matches_action(action))
+    }
+
+    /// The statements that grant full administrative access (see
+    /// [`Statement::grants_full_admin`]).
+    pub fn full_admin_statements(&self) -> impl Iterator<Item = &Statement> {
+        self.statements.iter().filter(|s| s.grants_full_admin())
     }
 
     /// Whether some statement allows `action` to anyone it names (public or not).
@@ -537,5 +579,57 @@ mod tests {
                 "{err}"
             );
         }
+    }
+
+    #[test]
+    fn full_admin_statements() {
+        let admin = |v: Value| doc(json!({"Statement": v})).full_admin_statements().count() > 0;
+        assert!(admin(
+            json!({"Effect": "Allow", "Action": "*", "Resource": "*"})
+        ));
+        assert!(admin(
+            json!([{"Effect": "Allow", "Action": ["ec2:*", "*:*"], "Resource": ["arn:aws:s3:::b", "*"]}])
+        ));
+        assert!(admin(
+            json!({"Effect": "Allow", "NotAction": ["iam:*"], "Resource": "*"})
+        ));
+        assert!(admin(
+            json!({"Effect": "Allow", "Action": "*", "NotResource": "arn:aws:s3:::b"})
+        ));
+        assert!(!admin(
+            json!({"Effect": "Deny", "Action": "*", "Resource": "*"})
+        ));
+        assert!(!admin(
+            json!({"Effect": "Allow", "Action": "iam:*", "Resource": "*"})
+        ));
+        assert!(!admin(
+            json!({"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::b/*"})
+        ));
+    }
+
+    #[test]
+    fn condition_requires_a_specific_value() {
+        let requires = |c: Value| {
+            doc(
+                json!({"Statement": {"Effect": "Allow", "Principal": {"AWS": "444455556666"},
+                "Action": "sts:AssumeRole", "Condition": c}}),
+            )
+            .statements[0]
+                .condition_requires("sts:ExternalId")
+        };
+        assert!(requires(json!({"StringEquals": {"sts:ExternalId": "abc"}})));
+        assert!(requires(
+            json!({"StringLike": {"STS:EXTERNALID": ["abc", "def"]}})
+        ));
+        assert!(!requires(
+            json!({"StringNotEquals": {"sts:ExternalId": "abc"}})
+        ));
+        assert!(!requires(
+            json!({"StringEqualsIfExists": {"sts:ExternalId": "abc"}})
+        ));
+        assert!(!requires(json!({"StringLike": {"sts:ExternalId": "*"}})));
+        assert!(!requires(
+            json!({"StringEquals": {"aws:PrincipalOrgID": "o-1"}})
+        ));
     }
 }

@@ -1,0 +1,308 @@
+//! LG-Protect's built-in rules for IAM: the account and root user (`aws:iam:account`), users
+//! (`aws:iam:user`), customer managed policies (`aws:iam:policy`), inline policies of users,
+//! groups and roles, role trust policies (`aws:iam:role`) and server certificates
+//! (`aws:iam:server-certificate`).
+//!
+//! A pure rule plugin: it reads the properties the IAM collector emits (schema in
+//! [`lgp_sdk::kinds::iam`], documented in `docs/resources/aws-iam.md`) and has no I/O. Checks of
+//! time (unused credentials, key rotation, certificate expiry) use the scan's clock in the
+//! [`lgp_sdk::Context`], never a wall clock. It does not look at MFA devices, SAML providers or
+//! AWS managed policies (the collector does not emit those policies' documents).
+//!
+//! # Checks
+//!
+//! | id | severity | references | Prowler | Security Hub |
+//! |---|---|---|---|---|
+//! | `iam_root_mfa_enabled` | critical | cis-aws-3.0 1.5, aws-fsbp IAM.9 | `iam_root_mfa_enabled` | IAM.9 |
+//! | `iam_root_hardware_mfa_enabled` | critical | cis-aws-3.0 1.6, aws-fsbp IAM.6 | `iam_root_hardware_mfa_enabled` | IAM.6 |
+//! | `iam_no_root_access_key` | critical | cis-aws-3.0 1.4, aws-fsbp IAM.4 | `iam_no_root_access_key` | IAM.4 |
+//! | `iam_password_policy_minimum_length_14` | medium | cis-aws-3.0 1.8, aws-fsbp IAM.15 | `iam_password_policy_minimum_length_14` | IAM.15 |
+//! | `iam_password_policy_reuse_24` | medium | cis-aws-3.0 1.9, aws-fsbp IAM.16 | `iam_password_policy_reuse_24` | IAM.16 |
+//! | `iam_user_mfa_enabled_console_access` | high | cis-aws-3.0 1.10, aws-fsbp IAM.5 | `iam_user_mfa_enabled_console_access` | IAM.5 |
+//! | `iam_user_console_access_unused` | medium | cis-aws-3.0 1.12, aws-fsbp IAM.22 | `iam_user_console_access_unused` | IAM.22 |
+//! | `iam_user_accesskey_unused` | medium | cis-aws-3.0 1.12, aws-fsbp IAM.22 | `iam_user_accesskey_unused` | IAM.22 |
+//! | `iam_user_two_active_access_key` | medium | cis-aws-3.0 1.13 | `iam_user_two_active_access_key` | — |
+//! | `iam_rotate_access_key_90_days` | medium | cis-aws-3.0 1.14, aws-fsbp IAM.3 | `iam_rotate_access_key_90_days` | IAM.3 |
+//! | `iam_policy_attached_only_to_group_or_roles` | low | cis-aws-3.0 1.15, aws-fsbp IAM.2 | `iam_policy_attached_only_to_group_or_roles` | IAM.2 |
+//! | `iam_policy_no_administrative_privileges` | high | cis-aws-3.0 1.16, aws-fsbp IAM.1 | `iam_customer_{attached,unattached}_policy_no_administrative_privileges` | IAM.1 |
+//! | `iam_inline_policy_no_administrative_privileges` | high | cis-aws-3.0 1.16 | `iam_inline_policy_no_administrative_privileges` | — |
+//! | `iam_role_trust_policy_no_public_principal` | critical | nist-800-53-r5 AC-3, AC-6 | — | — |
+//! | `iam_role_cross_account_trust_external_id` | high | nist-800-53-r5 AC-3 | — | — |
+//! | `iam_no_expired_server_certificates_stored` | medium | cis-aws-3.0 1.19 | `iam_no_expired_server_certificates_stored` | — |
+//!
+//! Decisions worth knowing:
+//! - Users without a console password pass the console checks (MFA, unused password) with a
+//!   message saying they do not apply; an uncollected `password_enabled` is an error.
+//! - A password or key that was never used is judged by when it was set or created, so a new
+//!   user is not flagged before 45 days have passed.
+//! - "Full administrative access" is an `Allow` of `*` (or any `NotAction`) on `*` (or any
+//!   `NotResource`), conditions ignored, as CIS 1.16 and IAM.1 define it; `Deny` statements never
+//!   make a policy admin.
+//! - A trust policy open to every principal passes only with a positive condition on a caller
+//!   key (`aws:PrincipalOrgID`, `aws:PrincipalArn`, `aws:SourceAccount`…); `sts:ExternalId` is
+//!   what the cross-account check requires, but it does not make an open trust safe.
+
+pub mod checks;
+
+use lgp_sdk::{Check, PluginInfo, RulePlugin};
+
+/// The IAM rule plugin.
+pub struct IamRules;
+
+impl RulePlugin for IamRules {
+    fn info() -> PluginInfo {
+        PluginInfo::rule(
+            "rules-iam",
+            env!("CARGO_PKG_VERSION"),
+            "Checks the root user, password policy, IAM users' credentials, administrative policies, role trust and server certificates.",
+        )
+    }
+
+    fn checks() -> Vec<Check> {
+        use checks::*;
+        vec![
+            account::root_mfa_enabled(),
+            account::root_hardware_mfa_enabled(),
+            account::no_root_access_key(),
+            account::password_policy_minimum_length_14(),
+            account::password_policy_reuse_24(),
+            users::mfa_enabled_console_access(),
+            users::console_access_unused(),
+            users::accesskey_unused(),
+            users::two_active_access_key(),
+            users::rotate_access_key_90_days(),
+            users::policy_attached_only_to_group_or_roles(),
+            policies::policy_no_administrative_privileges(),
+            policies::inline_policy_no_administrative_privileges(),
+            roles::trust_policy_no_public_principal(),
+            roles::cross_account_trust_external_id(),
+            certificates::no_expired_server_certificates_stored(),
+        ]
+    }
+}
+
+lgp_sdk::export_rule!(IamRules);
+
+#[cfg(test)]
+mod test_support {
+    use lgp_sdk::Resource;
+    use serde_json::{Value, json};
+
+    /// The account of every test resource.
+    pub const ACCOUNT: &str = "111122223333";
+    /// The ARN of the account resource.
+    pub const ACCOUNT_ARN: &str = "arn:aws:iam::111122223333:root";
+
+    fn resource(
+        arn: String,
+        kind: &str,
+        name: &str,
+        mut props: Value,
+        overrides: Value,
+    ) -> Resource {
+        if let (Some(p), Value::Object(o)) = (props.as_object_mut(), overrides) {
+            p.extend(o);
+        }
+        Resource::new(arn, kind, ACCOUNT, "global", name).with_properties(props)
+    }
+
+    /// The account resource, compliant everywhere, with `overrides` replacing top-level properties.
+    pub fn account(overrides: Value) -> Resource {
+        let props = json!({
+            "account_mfa_enabled": true, "account_access_keys_present": false,
+            "account_signing_certificates_present": false,
+            "summary": {"Users": 1, "AccountMFAEnabled": 1},
+            "root_credentials": {"password_last_used": "2024-01-01T00:00:00Z", "mfa_active": true,
+                "access_keys": [], "active_signing_certificates": 0},
+            "root_hardware_mfa": true,
+            "password_policy": {"minimum_password_length": 14, "require_symbols": true,
+                "require_numbers": true, "require_uppercase_characters": true,
+                "require_lowercase_characters": true, "allow_users_to_change_password": true,
+                "expire_passwords": true, "max_password_age": 90,
+                "password_reuse_prevention": 24, "hard_expiry": false},
+            "credential_report_generated": "2024-12-31T00:00:00Z",
+            "errors": {}
+        });
+        resource(
+            ACCOUNT_ARN.to_owned(),
+            "aws:iam:account",
+            "root account",
+            props,
+            overrides,
+        )
+    }
+
+    /// The ARN of user `name`.
+    pub fn user_arn(name: &str) -> String {
+        format!("arn:aws:iam::{ACCOUNT}:user/{name}")
+    }
+
+    /// A compliant console user (recent password, MFA, one fresh key, permissions from a group).
+    pub fn user(name: &str, overrides: Value) -> Resource {
+        let arn = user_arn(name);
+        let props = json!({
+            "name": name, "id": "AIDAEXAMPLE", "arn": arn, "path": "/",
+            "create_date": "2024-01-10T09:00:00Z", "tags": {},
+            "password_enabled": true, "password_last_used": "2024-12-20T10:00:00Z",
+            "password_last_changed": "2024-10-10T09:05:00Z", "mfa_active": true,
+            "mfa_devices": [{"serial_number": format!("arn:aws:iam::{ACCOUNT}:mfa/{name}"),
+                "type": "virtual", "enable_date": "2024-01-10T09:10:00Z"}],
+            "access_keys": [{"id": "AKIAEXAMPLE", "status": "Active", "create_date": "2024-11-01T00:00:00Z",
+                "last_used_date": "2024-12-30T08:00:00Z", "last_used_service": "s3",
+                "last_used_region": "us-east-1"}],
+            "attached_policies": [], "inline_policies": [], "groups": ["developers"],
+            "permissions_boundary": null, "errors": {}
+        });
+        resource(arn, "aws:iam:user", name, props, overrides)
+    }
+
+    /// A group with a managed policy and no inline policies.
+    pub fn group(name: &str, overrides: Value) -> Resource {
+        let arn = format!("arn:aws:iam::{ACCOUNT}:group/{name}");
+        let props = json!({"name": name, "id": "AGPAEXAMPLE", "arn": arn, "path": "/",
+            "create_date": "2023-01-10T09:00:00Z",
+            "attached_policies": [{"name": "ReadOnlyAccess", "arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}],
+            "inline_policies": [], "members": ["alice"], "errors": {}});
+        resource(arn, "aws:iam:group", name, props, overrides)
+    }
+
+    /// A role an EC2 instance assumes.
+    pub fn role(name: &str, overrides: Value) -> Resource {
+        let arn = format!("arn:aws:iam::{ACCOUNT}:role/{name}");
+        let props = json!({"name": name, "id": "AROAEXAMPLE", "arn": arn, "path": "/",
+            "create_date": "2023-01-10T09:00:00Z",
+            "trust_policy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+            "attached_policies": [], "inline_policies": [], "instance_profiles": [],
+            "last_used": {"date": "2024-12-30T00:00:00Z", "region": "us-east-1"},
+            "max_session_duration": 3600, "service_linked": false,
+            "permissions_boundary": null, "tags": {}, "errors": {}});
+        resource(arn, "aws:iam:role", name, props, overrides)
+    }
+
+    /// The ARN of customer managed policy `name`.
+    pub fn policy_arn(name: &str) -> String {
+        format!("arn:aws:iam::{ACCOUNT}:policy/{name}")
+    }
+
+    /// A customer managed policy whose default version is `document`.
+    pub fn managed_policy(name: &str, document: Value) -> Resource {
+        let arn = policy_arn(name);
+        let props = json!({"name": name, "id": "ANPAEXAMPLE", "arn": arn, "path": "/",
+            "description": null, "default_version_id": "v1", "document": document,
+            "attachment_count": 1, "permissions_boundary_usage_count": 0, "is_attachable": true,
+            "version_count": 1, "create_date": "2023-01-10T09:00:00Z",
+            "update_date": "2023-01-10T09:00:00Z", "errors": {}});
+        resource(arn, "aws:iam:policy", name, props, json!({}))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IamRules;
+    use super::test_support::{account, group, managed_policy, role, user};
+    use lgp_sdk::testing::{self, run, run_raw};
+    use lgp_sdk::{Finding, RawResource, Resource, RulePlugin, Status};
+    use serde_json::json;
+
+    /// The status of the one finding of `check_id` on `arn`.
+    pub(crate) fn status(findings: &[Finding], check_id: &str, arn: &str) -> Status {
+        testing::finding(findings, check_id, arn).status
+    }
+
+    fn compliant() -> Vec<Resource> {
+        vec![
+            account(json!({})),
+            user("alice", json!({})),
+            group("developers", json!({})),
+            role("app", json!({})),
+            managed_policy(
+                "read",
+                json!({"Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "*"}]}),
+            ),
+            Resource::new(
+                "arn:aws:iam::111122223333:server-certificate/www",
+                "aws:iam:server-certificate",
+                "111122223333",
+                "global",
+                "www",
+            )
+            .with_properties(json!({"name": "www", "id": "ASCAEXAMPLE",
+                    "arn": "arn:aws:iam::111122223333:server-certificate/www", "path": "/",
+                    "upload_date": "2024-01-10T09:00:00Z", "expiration": "2026-01-10T09:00:00Z"})),
+        ]
+    }
+
+    #[test]
+    fn metadata_is_complete() {
+        testing::assert_plugin_valid::<IamRules>();
+        assert_eq!(IamRules::checks().len(), 16);
+    }
+
+    #[test]
+    fn compliant_resources_pass_everything() {
+        let findings = run::<IamRules>(&compliant());
+        // account 5 + user 6 + inline on user/group/role 3 + role trust 2 + policy 1 + cert 1.
+        assert_eq!(findings.len(), 18);
+        for f in &findings {
+            assert_eq!(
+                f.status,
+                Status::Pass,
+                "{} on {}: {}",
+                f.check_id,
+                f.resource_arn,
+                f.message
+            );
+            assert!(f.evidence.is_object());
+        }
+    }
+
+    #[test]
+    fn unreadable_properties_give_errors_for_every_check() {
+        for r in compliant() {
+            let good = RawResource::from(&r);
+            for bad in ["{not json", "[]", "null"] {
+                let raw = RawResource {
+                    properties: bad.into(),
+                    ..good.clone()
+                };
+                let findings = run_raw::<IamRules>(&testing::context(), vec![raw]);
+                assert!(!findings.is_empty(), "{}", r.kind);
+                for f in &findings {
+                    assert_eq!(f.status, Status::Error, "{bad}: {}", f.check_id);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn whole_resource_not_collected_is_an_error() {
+        let u = user(
+            "u",
+            json!({"errors": {"*": {"code": "AccessDenied", "category": "access_denied"}}}),
+        );
+        let findings = run::<IamRules>(&[u]);
+        assert_eq!(findings.len(), 7);
+        assert!(findings.iter().all(|f| f.status == Status::Error));
+    }
+
+    #[test]
+    fn other_kinds_are_skipped() {
+        let bucket = Resource::new(
+            "arn:aws:s3:::b",
+            "aws:s3:bucket",
+            "111122223333",
+            "us-east-1",
+            "b",
+        );
+        let device = Resource::new(
+            "arn:aws:iam::111122223333:mfa/a",
+            "aws:iam:mfa-device",
+            "111122223333",
+            "global",
+            "a",
+        );
+        assert!(run::<IamRules>(&[bucket, device]).is_empty());
+    }
+}
