@@ -13,6 +13,7 @@ mod emulator;
 mod emulator_smoke;
 mod pipeline;
 mod python;
+mod rules_seeded;
 mod sandbox;
 mod support;
 mod validation;
