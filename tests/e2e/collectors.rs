@@ -4,7 +4,7 @@
 use lgp_aws::{LiveAws, LiveConfig};
 use lgp_aws_api::{AwsApi, CallStats, PluginGate, StatsSummary};
 use lgp_model::Resource;
-use lgp_runtime::{Plugin, Runtime, RuntimeConfig, ScanScope, Trust};
+use lgp_runtime::{Plugin, Runtime, RuntimeConfig, Trust};
 use std::sync::Arc;
 
 /// The emulator's credentials (moto accepts any).
@@ -57,24 +57,14 @@ pub async fn collect_with(
 ) -> CollectRun {
     let stats = Arc::new(CallStats::new());
     let mut resources = Vec::new();
-    let scopes: Vec<Vec<String>> = if regions.is_empty() {
-        vec![Vec::new()]
-    } else {
-        regions.iter().map(|r| vec![(*r).to_owned()]).collect()
-    };
-    for (i, regions) in scopes.into_iter().enumerate() {
+    let regions: Vec<String> = regions.iter().map(|r| (*r).to_owned()).collect();
+    for scope in lgp_pipeline::scan_scopes("test-scan", account, &regions) {
         let gate = PluginGate::new(
             aws.clone(),
             collector.name(),
             &collector.info().capabilities,
             stats.clone(),
         );
-        let scope = ScanScope {
-            scan_id: "test-scan".into(),
-            account: account.to_owned(),
-            regions,
-            include_global: i == 0,
-        };
         let found = collector
             .collect(&scope, Arc::new(gate))
             .await

@@ -1,9 +1,10 @@
 //! The gate between one collector plugin and an account: the plugin's allow-list, input checks
 //! and call counting in front of whatever answers the calls.
 
-use crate::catalogue;
+use crate::catalogue::{self, Operation};
 use crate::{AwsApi, AwsCallError, AwsRequest, CallStats, GLOBAL_REGION};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -37,7 +38,12 @@ impl PluginGate {
         }
     }
 
-    fn admit(&self, request: &AwsRequest) -> Result<AwsRequest, AwsCallError> {
+    /// Checks a call against the catalogue and the allow-list; returns the operation and the
+    /// call as it goes on (a copy only when a global service's region must be renamed).
+    fn admit<'r>(
+        &self,
+        request: &'r AwsRequest,
+    ) -> Result<(&'static Operation, Cow<'r, AwsRequest>), AwsCallError> {
         let capability = request.capability();
         let op = catalogue::find(&request.service, &request.operation).ok_or_else(|| {
             AwsCallError::Refused(format!(
@@ -63,37 +69,42 @@ impl PluginGate {
                 op.input.join(", ")
             )));
         }
-        let region = if op.global {
-            GLOBAL_REGION.to_owned()
-        } else if request.region.is_empty() || request.region == GLOBAL_REGION {
+        if op.global {
+            if request.region == GLOBAL_REGION {
+                return Ok((op, Cow::Borrowed(request)));
+            }
+            let renamed = AwsRequest {
+                region: GLOBAL_REGION.to_owned(),
+                ..request.clone()
+            };
+            return Ok((op, Cow::Owned(renamed)));
+        }
+        if request.region.is_empty() || request.region == GLOBAL_REGION {
             return Err(AwsCallError::InvalidInput(format!(
                 "{} is regional: name a region",
                 request.operation
             )));
-        } else {
-            request.region.clone()
-        };
-        Ok(AwsRequest {
-            region,
-            ..request.clone()
-        })
+        }
+        Ok((op, Cow::Borrowed(request)))
     }
 }
 
 #[async_trait::async_trait]
 impl AwsApi for PluginGate {
     async fn call(&self, request: &AwsRequest) -> Result<Value, AwsCallError> {
-        let op = catalogue::find(&request.service, &request.operation);
-        let result = match self.admit(request) {
-            Ok(admitted) => {
+        match self.admit(request) {
+            Ok((op, admitted)) => {
                 let result = self.api.call(&admitted).await;
-                self.stats.record(&admitted, op, &result);
-                return result;
+                self.stats.record(&admitted, Some(op), &result);
+                result
             }
-            Err(refused) => Err(refused),
-        };
-        self.stats.record(request, op, &result);
-        result
+            Err(refused) => {
+                let result = Err(refused);
+                let op = catalogue::find(&request.service, &request.operation);
+                self.stats.record(request, op, &result);
+                result
+            }
+        }
     }
 }
 

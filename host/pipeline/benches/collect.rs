@@ -8,7 +8,7 @@
 
 use lgp_aws_api::{AwsApi, CallStats, PluginGate, Replay, Snapshot, SnapshotCall};
 use lgp_model::PluginKind;
-use lgp_runtime::{Runtime, RuntimeConfig, ScanScope, Trust};
+use lgp_runtime::{Runtime, RuntimeConfig, Trust};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -52,21 +52,16 @@ async fn collect(runtime: &Runtime, snapshot: &Snapshot) -> (usize, f64) {
     let stats = Arc::new(CallStats::new());
     let started = Instant::now();
     let mut jobs = Vec::new();
+    let scopes = lgp_pipeline::scan_scopes("bench", &snapshot.account, &snapshot.regions);
     for plugin in &collectors {
-        for (i, region) in snapshot.regions.iter().enumerate() {
+        for scope in &scopes {
             let gate = PluginGate::new(
                 aws.clone(),
                 plugin.name(),
                 &plugin.info().capabilities,
                 stats.clone(),
             );
-            let scope = ScanScope {
-                scan_id: "bench".into(),
-                account: snapshot.account.clone(),
-                regions: vec![region.clone()],
-                include_global: i == 0,
-            };
-            let plugin = plugin.clone();
+            let (plugin, scope) = (plugin.clone(), scope.clone());
             jobs.push(tokio::spawn(async move {
                 plugin
                     .collect(&scope, Arc::new(gate))

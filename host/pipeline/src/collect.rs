@@ -96,7 +96,7 @@ impl Scanner {
         let c = &req.collection;
         let mut open = self.begin(tenant, &req.account_id, &req.source).await?;
         let stats = Arc::new(CallStats::new());
-        let scopes = scopes(&open.scan.scan_id, &req.account_id, &c.regions);
+        let scopes = scan_scopes(&open.scan.scan_id, &req.account_id, &c.regions);
         let jobs = c
             .collectors
             .iter()
@@ -200,9 +200,9 @@ fn collection_error(account_id: &str, e: &ErrorCount) -> serde_json::Value {
     serde_json::to_value(event).unwrap_or_default()
 }
 
-/// One scope per region; the first also collects global resources. No regions: one global-only
-/// scope.
-fn scopes(scan_id: &str, account: &str, regions: &[String]) -> Vec<ScanScope> {
+/// The collector invocations of a scan: one scope per region, the first also collecting global
+/// resources; no regions, one global-only scope.
+pub fn scan_scopes(scan_id: &str, account: &str, regions: &[String]) -> Vec<ScanScope> {
     if regions.is_empty() {
         return vec![ScanScope {
             scan_id: scan_id.to_owned(),
@@ -237,11 +237,11 @@ mod tests {
 
     #[test]
     fn one_scope_per_region_and_global_once() {
-        let s = scopes("s", "1", &["eu-west-1".into(), "us-east-1".into()]);
+        let s = scan_scopes("s", "1", &["eu-west-1".into(), "us-east-1".into()]);
         assert_eq!(s.len(), 2);
         assert_eq!(s.iter().filter(|s| s.include_global).count(), 1);
         assert_eq!(s[1].regions, vec!["us-east-1".to_owned()]);
-        let g = scopes("s", "1", &[]);
+        let g = scan_scopes("s", "1", &[]);
         assert!(g[0].include_global && g[0].regions.is_empty());
     }
 }

@@ -38,6 +38,7 @@ mod services;
 
 pub use collect::{
     CollectedScan, CollectingScan, Collection, CollectionErrorEvent, DEFAULT_COLLECT_CONCURRENCY,
+    scan_scopes,
 };
 pub use diff::{InventoryDiff, ModifiedResource, diff_inventory};
 pub use error::PipelineError;

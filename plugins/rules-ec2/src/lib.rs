@@ -102,16 +102,7 @@ mod test_support {
     /// The region of every test resource.
     pub const REGION: &str = "us-east-1";
 
-    fn build(
-        kind: &str,
-        arn_tail: &str,
-        name: &str,
-        mut props: Value,
-        overrides: Value,
-    ) -> Resource {
-        if let (Some(p), Value::Object(o)) = (props.as_object_mut(), overrides) {
-            p.extend(o);
-        }
+    fn build(kind: &str, arn_tail: &str, name: &str, props: Value, overrides: Value) -> Resource {
         Resource::new(
             format!("arn:aws:ec2:{REGION}:{ACCOUNT}:{arn_tail}"),
             format!("aws:ec2:{kind}"),
@@ -119,7 +110,7 @@ mod test_support {
             REGION,
             name,
         )
-        .with_properties(props)
+        .with_properties(lgp_sdk::testing::with_overrides(props, overrides))
     }
 
     /// A non-default, used security group with one HTTPS rule from the internet.
@@ -218,15 +209,12 @@ mod test_support {
 
     /// A private AMI with encrypted EBS mappings. Its ARN has no account, as AWS writes it.
     pub fn image(id: &str, overrides: Value) -> Resource {
-        let mut props = json!({
+        let props = json!({
             "image_id": id, "name": "web-2024-05", "state": "available",
             "creation_date": "2024-05-01T10:00:00.000Z", "public": false,
             "shared_with_accounts": [], "ebs_encrypted": true, "snapshot_ids": ["snap-9"],
             "errors": {}
         });
-        if let (Some(p), Value::Object(o)) = (props.as_object_mut(), overrides) {
-            p.extend(o);
-        }
         Resource::new(
             format!("arn:aws:ec2:{REGION}::image/{id}"),
             "aws:ec2:image",
@@ -234,7 +222,7 @@ mod test_support {
             REGION,
             id,
         )
-        .with_properties(props)
+        .with_properties(lgp_sdk::testing::with_overrides(props, overrides))
     }
 
     /// A launch template whose latest version requires IMDSv2 and assigns no public address.

@@ -93,17 +93,9 @@ mod test_support {
     /// The ARN of the account resource.
     pub const ACCOUNT_ARN: &str = "arn:aws:iam::111122223333:root";
 
-    fn resource(
-        arn: String,
-        kind: &str,
-        name: &str,
-        mut props: Value,
-        overrides: Value,
-    ) -> Resource {
-        if let (Some(p), Value::Object(o)) = (props.as_object_mut(), overrides) {
-            p.extend(o);
-        }
-        Resource::new(arn, kind, ACCOUNT, "global", name).with_properties(props)
+    fn resource(arn: String, kind: &str, name: &str, props: Value, overrides: Value) -> Resource {
+        Resource::new(arn, kind, ACCOUNT, "global", name)
+            .with_properties(lgp_sdk::testing::with_overrides(props, overrides))
     }
 
     /// The account resource, compliant everywhere, with `overrides` replacing top-level properties.

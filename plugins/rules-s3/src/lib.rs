@@ -96,7 +96,7 @@ mod test_support {
 
     /// A bucket that passes every check, with the top-level properties in `overrides` replaced.
     pub fn bucket(name: &str, overrides: Value) -> Resource {
-        let mut props = json!({
+        let props = json!({
             "creation_date": "2023-04-01T10:00:00Z",
             "encryption": {"status": "enabled", "algorithm": "aws:kms",
                 "kms_key_id": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
@@ -116,9 +116,6 @@ mod test_support {
             "logging": {"enabled": true, "target_bucket": "central-logs", "target_prefix": format!("{name}/")},
             "errors": {}
         });
-        if let (Some(p), Value::Object(o)) = (props.as_object_mut(), overrides) {
-            p.extend(o);
-        }
         Resource::new(
             format!("arn:aws:s3:::{name}"),
             "aws:s3:bucket",
@@ -126,7 +123,7 @@ mod test_support {
             "us-east-1",
             name,
         )
-        .with_properties(props)
+        .with_properties(lgp_sdk::testing::with_overrides(props, overrides))
     }
 }
 

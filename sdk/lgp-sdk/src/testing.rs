@@ -51,6 +51,18 @@ pub fn resource(json: &str) -> Resource {
     Resource::from_json(json).unwrap_or_else(|e| panic!("invalid resource JSON: {e}\n{json}"))
 }
 
+/// `properties` (a compliant example, as a JSON object) with the top-level properties of
+/// `overrides` replacing its own: how rule tests build the failing variants of one example.
+pub fn with_overrides(
+    mut properties: serde_json::Value,
+    overrides: serde_json::Value,
+) -> serde_json::Value {
+    if let (Some(props), serde_json::Value::Object(o)) = (properties.as_object_mut(), overrides) {
+        props.extend(o);
+    }
+    properties
+}
+
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum ResourceFile {
