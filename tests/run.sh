@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test suite: installs what the tests need when it is missing (the wasm32-wasip2 target,
-# componentize-py, moto), then runs every test of the host workspace and the built-in plugins'
-# native tests. Usage: bash tests/run.sh  (README's test command; .ci/run calls it after the lints).
+# componentize-py, moto, redis-server, dynalite), then runs every test of the host workspace and
+# the built-in plugins' native tests. Usage: bash tests/run.sh  (README's test command; .ci/run
+# calls it after the lints).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,18 @@ if ! python3 -c 'import moto, sys; sys.exit(moto.__version__ != "5.2.5")' >/dev/
     # The AWS tests run against moto's emulator (tests/support/moto_server.py): unlike
     # componentize-py, a moto that cannot be installed fails the run.
     python3 -m pip install --quiet 'moto[server]==5.2.5'
+fi
+if ! command -v redis-server >/dev/null 2>&1; then
+    # The Redis bus tests start their own redis-server (lgp_bus_redis::testing).
+    apt-get update -qq && apt-get install -y -qq redis-server
+fi
+DYNALITE_DIR="$HOME/.cache/lg-protect/dynalite"
+if ! command -v dynalite >/dev/null 2>&1 && [ ! -x "$DYNALITE_DIR/node_modules/.bin/dynalite" ]; then
+    # The DynamoDB store's suite also runs against dynalite (stricter about invalid requests than
+    # moto); if it cannot be installed, that test says so and skips (the suite still runs on moto).
+    { command -v npm >/dev/null 2>&1 &&
+        npm install --silent --no-audit --no-fund --prefix "$DYNALITE_DIR" 'dynalite@4.0.0'; } ||
+        echo "warning: dynalite could not be installed; the DynamoDB store suite runs on moto only"
 fi
 if ! command -v cargo-nextest >/dev/null 2>&1; then
     cargo install --locked cargo-nextest

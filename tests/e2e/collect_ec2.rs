@@ -67,6 +67,22 @@ fn string_set(v: &Value) -> BTreeSet<String> {
         .collect()
 }
 
+/// The collected `user_data` of an instance or launch template against the seed's manifest entry
+/// `want` (`user_data`, `user_data_secret`): present and searched when the seed gave some, with
+/// secrets found exactly when the seed leaked one — and never the content.
+fn assert_user_data(got: &Value, want: &Value, id: &str) {
+    let present = want["user_data"] == true;
+    assert_eq!(got["present"], present, "{id}: {got}");
+    assert_eq!(got["inspected"], present, "{id}: {got}");
+    let secrets = got["secrets"].as_array().expect("a list of secrets");
+    assert_eq!(
+        !secrets.is_empty(),
+        want["user_data_secret"] == true,
+        "{id}: {got}"
+    );
+    assert!(!got.to_string().contains(SECRET_FRAGMENT), "{id}");
+}
+
 /// A rule's protocol and ports, as a sortable key.
 type Ports = (String, Option<i64>, Option<i64>);
 
@@ -273,7 +289,7 @@ fn check_instances(run: &CollectRun, m: &Value, arns: &Arns) {
         );
         assert_eq!(p["metadata_options"]["http_endpoint"], "enabled");
         assert_eq!(p["iam_instance_profile_arn"], i["instance_profile"], "{id}");
-        assert_eq!(p["user_data_present"], i["user_data"], "{id}");
+        assert_user_data(&p["user_data"], i, id);
         assert_eq!(
             string_set(&p["security_group_ids"]),
             string_set(&i["security_groups"]),
@@ -290,7 +306,8 @@ fn check_instances(run: &CollectRun, m: &Value, arns: &Arns) {
         assert!(p["launch_time"].is_string());
     }
     // Concrete facts of the seed: an IMDSv1 instance with user data, one leaking a secret
-    // (whose content is not collected), one with an instance profile.
+    // (whose content is not collected, only the kind and line of each secret), one with an
+    // instance profile.
     let by_name = |name: &str| {
         found
             .values()
@@ -299,9 +316,16 @@ fn check_instances(run: &CollectRun, m: &Value, arns: &Arns) {
     };
     let web1 = by_name("-web-1");
     assert_eq!(web1.props["metadata_options"]["http_tokens"], "optional");
-    assert_eq!(web1.props["user_data_present"], true);
-    assert_eq!(by_name("-app-secret").props["user_data_present"], true);
-    assert_eq!(by_name("-bastion").props["user_data_present"], false);
+    assert_eq!(web1.props["user_data"]["present"], true);
+    assert_eq!(web1.props["user_data"]["secrets"], serde_json::json!([]));
+    assert_eq!(
+        by_name("-app-secret").props["user_data"]["secrets"],
+        serde_json::json!([
+            {"kind": "aws_secret_access_key", "line": 2},
+            {"kind": "aws_access_key_id", "line": 3}
+        ])
+    );
+    assert_eq!(by_name("-bastion").props["user_data"]["present"], false);
     assert!(
         by_name("-web-2").props["iam_instance_profile_arn"]
             .as_str()
@@ -621,7 +645,16 @@ fn check_launch_templates(run: &CollectRun, m: &Value, arns: &Arns) {
             p["associate_public_ip_address"], t["associate_public_ip"],
             "{id}"
         );
-        assert_eq!(p["user_data_present"], t["user_data"], "{id}");
+        assert_user_data(&p["user_data"], t, id);
+        // One version: its user data is also the only entry of `user_data_by_version`.
+        let by_version = p["user_data_by_version"].as_array().expect("a list");
+        if t["user_data"] == true {
+            assert_eq!(by_version.len(), 1, "{id}");
+            assert_eq!(by_version[0]["version_number"], 1, "{id}");
+            assert_eq!(by_version[0]["user_data"], p["user_data"], "{id}");
+        } else {
+            assert!(by_version.is_empty(), "{id}");
+        }
         assert!(p["ebs_volumes"].is_array(), "{id}");
         assert!(p["iam_instance_profile"].is_null(), "{id}");
     }

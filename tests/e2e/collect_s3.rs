@@ -220,8 +220,10 @@ fn assert_bucket(r: &lgp_model::Resource, f: &Value, account_pab: Option<&Value>
     match f["replication"].as_object() {
         Some(replication) => assert_eq!(
             p["replication"],
+            // The seeded replica lives in eu-west-1 (`replica-euw1`), in the same account.
             json!({"role": replication["role"], "rules": [{"id": "to-eu", "status": "Enabled",
-                "destination_bucket": replication["destination"]}]}),
+                "destination_bucket": replication["destination"],
+                "destination_region": "eu-west-1"}]}),
             "{}",
             at("replication")
         ),

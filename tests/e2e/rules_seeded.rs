@@ -1,7 +1,8 @@
 //! The built-in rules against the seeded emulator account: a live `lgp scan` must judge every
 //! seeded security group, instance, user and policy the way the seed script meant it (its
 //! manifest records the intent: which groups are open to the world, which instances require
-//! IMDSv2, which users have MFA…).
+//! IMDSv2, which users have MFA…), and the whole result set must equal the reviewed
+//! expectation in `expected/seeded-results.tsv`.
 
 use crate::emulator::Emulator;
 use serde_json::Value;
@@ -48,6 +49,52 @@ fn expect(
     assert_eq!(status, want, "{check} on {arn} ({why})");
 }
 
+/// The reviewed expectation: every (check, resource, status) of a live scan of the seeded
+/// account, one `check<TAB>arn<TAB>status` line each, sorted, the account id written as
+/// `{account}`.
+const EXPECTED: &str = include_str!("expected/seeded-results.tsv");
+const EXPECTED_PATH: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/e2e/expected/seeded-results.tsv"
+);
+
+/// Asserts that the scan produced exactly the expected results, naming every missing, extra or
+/// changed one. `LGP_BLESS=1` rewrites the expectation instead (review its diff before
+/// committing it).
+fn assert_exact_results(got: &BTreeMap<(String, String), String>, account: &str) {
+    let lines: Vec<String> = got
+        .iter()
+        .map(|((check, arn), status)| {
+            format!("{check}\t{}\t{status}", arn.replace(account, "{account}"))
+        })
+        .collect();
+    let actual = lines.join("\n") + "\n";
+    if std::env::var_os("LGP_BLESS").is_some() {
+        std::fs::write(EXPECTED_PATH, &actual).expect("write the expectation");
+        return;
+    }
+    let want: std::collections::BTreeSet<&str> = EXPECTED.lines().collect();
+    let have: std::collections::BTreeSet<&str> = actual.lines().collect();
+    let missing: Vec<&&str> = want.difference(&have).collect();
+    let extra: Vec<&&str> = have.difference(&want).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "the scan's results differ from {EXPECTED_PATH}\n--- expected, not produced ({}):\n{}\n+++ produced, not expected ({}):\n{}",
+        missing.len(),
+        missing
+            .iter()
+            .map(|l| format!("- {l}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        extra.len(),
+        extra
+            .iter()
+            .map(|l| format!("+ {l}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+}
+
 #[test]
 fn the_rules_judge_the_seeded_account_as_the_seed_meant_it() {
     let emulator = Emulator::start();
@@ -78,6 +125,7 @@ fn the_rules_judge_the_seeded_account_as_the_seed_meant_it() {
     );
     let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
     let got = statuses(&report);
+    assert_exact_results(&got, account);
 
     for region in ["us-east-1", "eu-west-1"] {
         let ec2 = &manifest["ec2"][region];
@@ -119,6 +167,31 @@ fn the_rules_judge_the_seeded_account_as_the_seed_meant_it() {
                 &arn,
                 !required,
                 "IMDSv2",
+            );
+            let secret = i["user_data_secret"].as_bool().expect("bool");
+            expect(
+                &got,
+                "ec2_instance_secrets_user_data",
+                &arn,
+                secret,
+                "a credential in the user data",
+            );
+        }
+        for lt in ec2["launch_templates"]
+            .as_array()
+            .expect("launch templates")
+        {
+            let arn = format!(
+                "arn:aws:ec2:{region}:{account}:launch-template/{}",
+                lt["id"].as_str().expect("id")
+            );
+            let secret = lt["user_data_secret"].as_bool().expect("bool");
+            expect(
+                &got,
+                "ec2_launch_template_no_secrets",
+                &arn,
+                secret,
+                "a credential in the user data",
             );
         }
     }

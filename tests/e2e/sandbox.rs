@@ -5,7 +5,9 @@ use crate::support::{
     assert_ordinary_call_works, ctx, hostile_handler, hostile_rule, small_config, small_limits,
     small_runtime, thing,
 };
-use lgp_runtime::{IncomingEvent, InvokeError, InvokeErrorKind, Plugin, Runtime, RuntimeConfig};
+use lgp_runtime::{
+    HandlerServices, IncomingEvent, InvokeError, InvokeErrorKind, Plugin, Runtime, RuntimeConfig,
+};
 use std::time::Duration;
 
 /// Runs the hostile rule's behaviour `name`, returns its error, then checks that the next
@@ -203,7 +205,10 @@ fn event(event_type: &str) -> IncomingEvent {
 
 /// Delivers `event_type`, returns the error, then checks an ordinary delivery works.
 async fn handler_fails_then_recovers(plugin: &Plugin, event_type: &str) -> InvokeError {
-    let err = match plugin.handle(&event(event_type)).await {
+    let err = match plugin
+        .handle(&event(event_type), &HandlerServices::default())
+        .await
+    {
         Ok(events) => panic!("{event_type} must fail, it emitted {events:?}"),
         Err(e) => e,
     };
@@ -217,7 +222,7 @@ async fn handler_fails_then_recovers(plugin: &Plugin, event_type: &str) -> Invok
 
 async fn assert_ordinary_delivery_works(plugin: &Plugin) {
     let emitted = plugin
-        .handle(&event("test.few"))
+        .handle(&event("test.few"), &HandlerServices::default())
         .await
         .unwrap_or_else(|e| panic!("an ordinary delivery must succeed: {e}"));
     assert_eq!(emitted.len(), 3, "{emitted:?}");
@@ -300,7 +305,7 @@ async fn a_plugin_is_only_invoked_through_its_own_world() {
     );
     let rule = hostile_rule(&runtime).await;
     let err = rule
-        .handle(&event("test.few"))
+        .handle(&event("test.few"), &HandlerServices::default())
         .await
         .expect_err("a rule cannot handle");
     assert!(

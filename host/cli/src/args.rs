@@ -35,6 +35,36 @@ pub struct Global {
         default_value_t = 90
     )]
     pub event_retention_days: u32,
+    /// Where the platform keeps its data: the embedded store in the data directory, or
+    /// DynamoDB (tables made by `lgp store init`).
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        env = "LGP_STORE",
+        default_value_t = StoreKind::Sqlite
+    )]
+    pub store: StoreKind,
+    /// DynamoDB endpoint, e.g. an emulator (default: the region's).
+    #[arg(long, global = true, env = "LGP_DYNAMODB_ENDPOINT")]
+    pub dynamodb_endpoint: Option<String>,
+    /// DynamoDB tables are named `<prefix>-<table>`.
+    #[arg(
+        long,
+        global = true,
+        env = "LGP_TABLE_PREFIX",
+        default_value = lgp_store_dynamodb::DEFAULT_TABLE_PREFIX
+    )]
+    pub table_prefix: String,
+}
+
+/// Store backends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StoreKind {
+    /// One SQLite file in the data directory (one machine).
+    Sqlite,
+    /// Amazon DynamoDB (several replicas share it).
+    Dynamodb,
 }
 
 /// Log formats.
@@ -78,6 +108,11 @@ pub enum Command {
     Checks(ChecksArgs),
     /// List the frameworks and how checks cover their controls.
     Frameworks(FrameworksArgs),
+    /// Manage the tenant's mutelist: accepted results, kept and reported apart, raising no
+    /// violation and so no alert.
+    Mute(MuteArgs),
+    /// Administer the store: `init` creates DynamoDB's tables.
+    Store(StoreArgs),
 }
 
 /// Which AWS account to read, and how.
@@ -222,8 +257,8 @@ pub struct ChecksArgs {
     /// Only checks of this service (e.g. s3).
     #[arg(long)]
     pub service: Option<String>,
-    /// Only checks referencing this framework (e.g. cis-aws-3.0).
-    #[arg(long)]
+    /// Only checks referencing this framework: an id of `lgp frameworks` (e.g. cis-aws-3.0).
+    #[arg(long, value_name = "ID")]
     pub framework: Option<String>,
     /// Only checks of this severity.
     #[arg(long)]
@@ -236,7 +271,86 @@ pub struct ChecksArgs {
 /// `lgp frameworks`.
 #[derive(Debug, Args)]
 pub struct FrameworksArgs {
-    /// Output format.
+    /// List this framework's controls, each with its checks or "manual" (e.g. cis-aws-3.0).
+    #[arg(long, value_name = "ID")]
+    pub framework: Option<String>,
+    /// Output format: `json` prints the whole coverage.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+/// `lgp mute`.
+#[derive(Debug, Args)]
+pub struct MuteArgs {
+    /// The tenant whose mutelist to manage.
+    #[arg(long, global = true, env = "LGP_TENANT", default_value = "local")]
+    pub tenant: String,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: MuteCommand,
+}
+
+/// `lgp mute` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum MuteCommand {
+    /// Add a mute rule. Patterns are globs (`*`, `?`, `[a-z]`, `{a,b}`); a field given several
+    /// times matches any of its patterns; every field given must match.
+    Add {
+        /// Check id pattern, e.g. `s3_bucket_*public*`.
+        #[arg(long = "check", value_delimiter = ',')]
+        checks: Vec<String>,
+        /// Account id pattern.
+        #[arg(long = "account", value_delimiter = ',')]
+        accounts: Vec<String>,
+        /// Region pattern (`global` for global resources).
+        #[arg(long = "region", value_delimiter = ',')]
+        regions: Vec<String>,
+        /// Resource ARN pattern, e.g. `arn:aws:s3:::www-*`.
+        #[arg(long = "resource")]
+        resources: Vec<String>,
+        /// A tag the resource must carry, `KEY=VALUE-PATTERN` (`KEY=*` for any value).
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        /// Why these results are accepted.
+        #[arg(long)]
+        reason: String,
+        /// Who owns the decision.
+        #[arg(long)]
+        owner: String,
+        /// When the rule stops applying: an RFC 3339 time, or a date (valid through that day, UTC).
+        #[arg(long)]
+        expires: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// List the mute rules in force (with --all, expired ones too).
+    List {
+        /// Include expired rules.
+        #[arg(long)]
+        all: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Remove a mute rule by its id.
+    Remove {
+        /// The rule's id (from `lgp mute list`).
+        id: String,
+    },
+}
+
+/// `lgp store`.
+#[derive(Debug, Args)]
+pub struct StoreArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: StoreCommand,
+}
+
+/// `lgp store` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// Create the store's tables (DynamoDB) or file (SQLite) if missing; safe to run again.
+    Init,
 }

@@ -60,10 +60,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Snapshot(args) => commands::snapshot::run(&global, args).await,
         Command::Plugin(args) => commands::plugin::run(&global, args).await,
         Command::Checks(args) => commands::checks::run(&global, args).await,
+        Command::Mute(args) => commands::mute::run(&global, args).await,
         Command::Serve => commands::not_yet("lgp serve", "the API gateway (issue #8)"),
         Command::Token(_) => commands::not_yet("lgp token", "JWT authentication (issue #8)"),
-        Command::Frameworks(_) => {
-            commands::not_yet("lgp frameworks", "the framework catalogue (issue #5)")
-        }
+        Command::Frameworks(args) => commands::frameworks::run(&global, args).await,
+        Command::Store(args) => commands::store::run(&global, args).await,
     }
 }

@@ -46,8 +46,10 @@ pub struct Report<'a> {
     pub schema_version: &'static str,
     /// The scan, with its counters and error summary.
     pub scan: &'a Scan,
-    /// Counts by status.
+    /// Counts by status of the results no mute covers.
     pub totals: BTreeMap<Status, usize>,
+    /// Results a mute covers, whatever their status.
+    pub muted: usize,
     /// Every result.
     pub results: Vec<ResultRow<'a>>,
 }
@@ -81,42 +83,51 @@ pub fn rows<'a>(
     rows
 }
 
-/// Counts by status.
+/// Counts by status of the results no mute covers.
 pub fn totals(rows: &[ResultRow<'_>]) -> BTreeMap<Status, usize> {
     let mut totals = BTreeMap::new();
-    for r in rows {
+    for r in rows.iter().filter(|r| !r.muted) {
         *totals.entry(r.status).or_insert(0) += 1;
     }
     totals
 }
 
+/// The columns of the summary tables: the statuses of unmuted results, then muted results of
+/// any status, shown apart so accepted findings neither hide nor inflate the failures.
+const COLUMNS: [&str; 5] = ["pass", "fail", "error", "manual", "muted"];
 const STATUSES: [Status; 4] = [Status::Pass, Status::Fail, Status::Error, Status::Manual];
+
+fn column(r: &ResultRow<'_>) -> usize {
+    if r.muted {
+        STATUSES.len()
+    } else {
+        STATUSES.iter().position(|s| *s == r.status).unwrap_or(0)
+    }
+}
 
 fn count_table<K: Ord>(
     header: &str,
-    counts: &BTreeMap<K, [usize; 4]>,
+    counts: &BTreeMap<K, [usize; 5]>,
     label: impl Fn(&K) -> String,
 ) -> Table {
     let mut t = Table::new();
-    t.set_header([header, "pass", "fail", "error", "manual"]);
+    let mut head = vec![header];
+    head.extend(COLUMNS);
+    t.set_header(head);
     for (k, c) in counts {
-        t.add_row([
-            label(k),
-            c[0].to_string(),
-            c[1].to_string(),
-            c[2].to_string(),
-            c[3].to_string(),
-        ]);
+        let mut row = vec![label(k)];
+        row.extend(c.iter().map(usize::to_string));
+        t.add_row(row);
     }
     t
 }
 
 /// The end-of-scan summary: results by severity and status, by service, and errors by category.
 pub fn summary_tables(scan: &Scan, rows: &[ResultRow<'_>]) -> String {
-    let mut by_severity: BTreeMap<std::cmp::Reverse<Severity>, [usize; 4]> = BTreeMap::new();
-    let mut by_service: BTreeMap<&str, [usize; 4]> = BTreeMap::new();
+    let mut by_severity: BTreeMap<std::cmp::Reverse<Severity>, [usize; 5]> = BTreeMap::new();
+    let mut by_service: BTreeMap<&str, [usize; 5]> = BTreeMap::new();
     for r in rows {
-        let i = STATUSES.iter().position(|s| *s == r.status).unwrap_or(0);
+        let i = column(r);
         by_severity
             .entry(std::cmp::Reverse(r.severity))
             .or_default()[i] += 1;

@@ -16,6 +16,9 @@ pub enum PipelineError {
         #[source]
         source: serde_json::Error,
     },
+    /// The tenant's mutelist could not be read.
+    #[error("reading the mutelist")]
+    Mutelist(#[from] lgp_mutelist::MutelistError),
     /// Sealing an event for the audit trail failed.
     #[error("sealing an event: {0}")]
     Crypto(#[from] lgp_crypto::CryptoError),

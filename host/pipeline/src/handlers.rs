@@ -1,8 +1,9 @@
-//! Handler plugins on the bus: deliver their subscribed events, publish what they emit.
+//! Handler plugins on the bus: deliver their subscribed events, with the `state` and `query`
+//! capabilities bound to the event's tenant and the plugin, and publish what they emit.
 
 use crate::Services;
 use lgp_bus::Delivery;
-use lgp_events::{Event, EventType};
+use lgp_events::{Event, EventId, EventType};
 use lgp_runtime::{IncomingEvent, InvokeErrorKind, Plugin};
 
 /// Handles one delivery for one handler plugin.
@@ -19,10 +20,11 @@ pub(crate) async fn handle(s: &Services, plugin: &Plugin, group: &str, delivery:
         correlation_id: e.correlation_id.clone(),
         data: e.data.to_string(),
     };
-    match plugin.handle(&incoming).await {
+    let services = crate::grants::handler_services(&s.store, &e.tenant_id, plugin.name());
+    match plugin.handle(&incoming, &services).await {
         Ok(emitted) => {
             let mut events = Vec::with_capacity(emitted.len());
-            for out in emitted {
+            for (i, out) in emitted.into_iter().enumerate() {
                 let parsed = out
                     .event_type
                     .parse::<EventType>()
@@ -33,13 +35,20 @@ pub(crate) async fn handle(s: &Services, plugin: &Plugin, group: &str, delivery:
                             .map_err(|err| format!("data of {} is not JSON: {err}", out.event_type))
                     });
                 match parsed {
-                    Ok((t, data)) => events.push(Event::new(
-                        t,
-                        e.tenant_id.clone(),
-                        plugin.name(),
-                        out.correlation_id.or_else(|| e.correlation_id.clone()),
-                        data,
-                    )),
+                    Ok((t, data)) => {
+                        let mut event = Event::new(
+                            t,
+                            e.tenant_id.clone(),
+                            plugin.name(),
+                            out.correlation_id.or_else(|| e.correlation_id.clone()),
+                            data,
+                        );
+                        // Derived from the input and the plugin: a redelivered input makes
+                        // the same ids again, so consumers can drop the duplicates.
+                        let key = format!("{}/{}/{i}", e.event_id, plugin.name());
+                        event.event_id = EventId::derived(e.timestamp, key.as_bytes());
+                        events.push(event);
+                    }
                     Err(err) => {
                         let error =
                             format!("plugin {:?} emitted an invalid event: {err}", plugin.name());

@@ -7,10 +7,12 @@
 //! - [`Router`] consumes the bus for every plugin: each rule plugin evaluates the batches of
 //!   kinds its checks apply to; results are stored and only status changes become
 //!   `compliance.violation` / `compliance.resolved`; handler plugins get the events they
-//!   subscribe to and their emitted events are published. A failing invocation is retried, then
-//!   dead-lettered with a `system.service.error`; a rule batch that finally fails records
-//!   `error` results (never a guess) so the scan still completes. Every event is also kept,
-//!   sealed for its tenant, in the store's audit trail.
+//!   subscribe to, with their key/value state (namespaced by plugin, per tenant) and read-only
+//!   queries of the event's tenant's results and inventory, and their emitted events are
+//!   published. A failing invocation is retried, then dead-lettered with a
+//!   `system.service.error`; a rule batch that finally fails records `error` results (never a
+//!   guess) so the scan still completes. Every event is also kept, sealed for its tenant, in the
+//!   store's audit trail.
 //! - `compliance.scan.completed` fires exactly once per scan, after every evaluation is stored,
 //!   whichever of the collector or the last evaluator gets there first.
 //!
@@ -29,6 +31,7 @@ mod collect;
 mod completion;
 mod diff;
 mod error;
+mod grants;
 mod handlers;
 mod payload;
 mod router;

@@ -42,7 +42,7 @@ pub struct ResultEvent {
     pub previous_status: Option<Status>,
     /// What is right or wrong.
     pub message: String,
-    /// For resolutions: `passed` or `resource_removed`.
+    /// For resolutions: `passed`, `resource_removed` or `muted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }

@@ -28,6 +28,8 @@ impl Default for RouterConfig {
 /// The running consumers. Dropping it stops them.
 pub struct Router {
     tasks: JoinSet<()>,
+    bus: std::sync::Arc<dyn lgp_bus::Bus>,
+    groups: Vec<String>,
 }
 
 impl std::fmt::Debug for Router {
@@ -48,12 +50,14 @@ impl Router {
         config: RouterConfig,
     ) -> Result<Router, PipelineError> {
         let mut tasks = JoinSet::new();
+        let mut groups = vec![audit::GROUP.to_owned()];
         let workers = config.workers_per_group.max(1);
         for plugin in plugins {
             match plugin.kind() {
                 PluginKind::Rule => {
                     let route = RuleRoute::new(plugin.clone());
                     let group = route.group();
+                    groups.push(group.clone());
                     for _ in 0..workers {
                         let mut sub = s
                             .bus
@@ -84,6 +88,7 @@ impl Router {
                         continue;
                     }
                     let group = format!("handler:{}", plugin.name());
+                    groups.push(group.clone());
                     for _ in 0..workers {
                         let mut sub = s.bus.subscribe(&group, &types).await?;
                         let (s, plugin, group) = (s.clone(), plugin.clone(), group.clone());
@@ -100,7 +105,39 @@ impl Router {
         }
         let sub = s.bus.subscribe(audit::GROUP, EventType::ALL).await?;
         tasks.spawn(audit::run(s.clone(), sub));
-        Ok(Router { tasks })
+        Ok(Router {
+            tasks,
+            bus: s.bus.clone(),
+            groups,
+        })
+    }
+
+    /// Waits until no group of this router has events queued or in flight — the work a scan
+    /// set off, handlers' reactions to it included, is done — polling every `poll`, for at most
+    /// `patience`. Returns whether it settled. A one-shot command drains before it shuts down
+    /// so no reaction is cut off half-way.
+    pub async fn drain(
+        &self,
+        poll: std::time::Duration,
+        patience: std::time::Duration,
+    ) -> Result<bool, PipelineError> {
+        let settle = async {
+            loop {
+                let mut idle = true;
+                for g in &self.groups {
+                    let stats = self.bus.stats(g).await?;
+                    idle &= stats.queued == 0 && stats.in_flight == 0;
+                }
+                if idle {
+                    return Ok::<(), PipelineError>(());
+                }
+                tokio::time::sleep(poll).await;
+            }
+        };
+        match tokio::time::timeout(patience, settle).await {
+            Ok(result) => result.map(|()| true),
+            Err(_) => Ok(false),
+        }
     }
 
     /// Stops every consumer (deliveries in progress are abandoned and will be redelivered).

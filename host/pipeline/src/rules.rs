@@ -5,6 +5,7 @@ use crate::{BOOKKEEPING, PipelineError, Services, completion};
 use lgp_bus::Delivery;
 use lgp_events::{Event, EventId, EventType, TenantId};
 use lgp_model::{Finding, Resource, Status};
+use lgp_mutelist::Target;
 use lgp_runtime::{EvaluationContext, Plugin};
 use lgp_store::{NewResult, ScanCounters, ScanUpdate, Transition};
 use std::collections::{HashMap, HashSet};
@@ -180,18 +181,33 @@ async fn store(
         failed,
     } = e;
     let by_arn: HashMap<&str, &Resource> = resources.iter().map(|r| (r.arn.as_str(), r)).collect();
+    // Mutes active at the batch's time, not the clock's: a redelivery decides as the first
+    // delivery did, and an expired mute stops applying from the first batch after its expiry.
+    let mutes = lgp_mutelist::persist::active(&*s.store, tenant, anchor).await?;
     let mut counts = ScanCounters::default();
     let results: Vec<NewResult> = findings
         .into_iter()
         .filter_map(|f| {
             let r = by_arn.get(f.resource_arn.as_str())?;
+            let muted = !mutes.is_empty()
+                && mutes
+                    .rule_for(&Target {
+                        check_id: &f.check_id,
+                        resource_arn: &f.resource_arn,
+                        account_id: &r.account,
+                        region: &r.region,
+                        tags: &r.tags,
+                    })
+                    .is_some();
             match f.status {
+                _ if muted => counts.muted += 1,
                 Status::Pass => counts.passed += 1,
                 Status::Fail => counts.failed += 1,
                 Status::Error => counts.errored += 1,
                 Status::Manual => counts.manual += 1,
             }
             Some(NewResult {
+                muted,
                 service: route.services.get(&f.check_id).cloned().unwrap_or_default(),
                 account_id: r.account.clone(),
                 region: r.region.clone(),
@@ -263,14 +279,21 @@ async fn replayed_transitions(
         let record = s.store.get_result(tenant, &id).await?;
         let n = record.history.len();
         if n > 0 && record.history[n - 1].scan_id == scan_id {
-            let previous = n.checked_sub(2).map(|i| record.history[i].status);
-            out.push(Transition { record, previous });
+            let before = n.checked_sub(2).map(|i| &record.history[i]);
+            let (previous, previous_muted) =
+                (before.map(|h| h.status), before.is_some_and(|h| h.muted));
+            out.push(Transition {
+                record,
+                previous,
+                previous_muted,
+            });
         }
     }
     Ok(out)
 }
 
-/// Publishes `compliance.violation` for new failures and `compliance.resolved` for resolutions,
+/// Publishes `compliance.violation` for new failures and `compliance.resolved` for resolutions
+/// (a muted failure raises no violation; muting a counted failure resolves it),
 /// with event ids derived from scan, result and `anchor` (the time of the input that caused the
 /// change) so a republished change carries the same id.
 pub(crate) async fn publish_transitions(
@@ -287,6 +310,8 @@ pub(crate) async fn publish_transitions(
         } else if t.is_resolution() {
             let reason = if t.record.resource_removed {
                 "resource_removed"
+            } else if t.record.muted {
+                "muted"
             } else {
                 "passed"
             };

@@ -19,8 +19,9 @@ pub struct Limits {
     /// Linear-memory cap per invocation, in bytes. 128 MiB fits a Python (componentize-py) guest
     /// with room for a batch; Rust rules use a few MiB.
     pub memory_bytes: usize,
-    /// Maximum bytes of output an invocation may return: findings, emitted events and submitted
-    /// resources together. Bounds what a hostile guest can make the host hold.
+    /// Maximum bytes of output an invocation may return: findings, emitted events, submitted
+    /// resources and state writes together. Bounds what a hostile guest can make the host hold.
+    /// A query page is also cut to it.
     pub output_bytes: usize,
     /// Maximum events one invocation may emit. A handler reacts to one event; a thousand outputs
     /// is already a fan-out bug.

@@ -2,11 +2,18 @@
 //!
 //! AWS access is whatever [`AwsApi`] the caller hands to a collector invocation (in practice a
 //! `PluginGate` holding the plugin's allow-list); time spent waiting for AWS does not count
-//! against the invocation's deadline. Key/value state and queries answer `denied` until a grant
-//! is wired in; nothing else a guest can call reaches the outside world.
+//! against the invocation's deadline. Key/value state and queries go to the [`PluginState`] and
+//! [`TenantQuery`] the caller hands to a handler invocation, bound to its tenant and plugin, and
+//! only if the plugin's manifest asks for them; otherwise they answer `denied`. Nothing else a
+//! guest can call reaches the outside world.
 
 use crate::Limits;
 use crate::limiter::MemoryLimiter;
+use crate::paging::GuestCursor;
+use crate::services::{
+    FindingQuery, InventoryQuery, MAX_QUERY_PAGE_BYTES, MAX_QUERY_PAGE_ITEMS, MAX_STATE_KEY_BYTES,
+    MAX_STATE_VALUE_BYTES, PluginState, ServiceError, TenantQuery,
+};
 use lgp_aws_api::{AwsApi, AwsCallError, AwsRequest, ErrorCategory, catalogue};
 use lgp_world::collector::lg_protect::plugin::{aws, discovery};
 use lgp_world::handler::lg_protect::plugin::{emit, query, state};
@@ -51,11 +58,22 @@ pub(crate) struct HostState {
     stderr: MemoryOutputPipe,
     /// When the invocation's time is up; pushed back by the time spent waiting on AWS.
     pub(crate) deadline: Instant,
-    aws: Option<Arc<dyn AwsApi>>,
+    grants: Grants,
+}
+
+/// The capabilities one invocation was granted; an absent one answers `denied`.
+#[derive(Default)]
+pub(crate) struct Grants {
+    /// A collector's AWS access.
+    pub(crate) aws: Option<Arc<dyn AwsApi>>,
+    /// A handler's key/value state.
+    pub(crate) state: Option<Arc<dyn PluginState>>,
+    /// A handler's queries of its tenant.
+    pub(crate) query: Option<Arc<dyn TenantQuery>>,
 }
 
 impl HostState {
-    pub(crate) fn new(plugin: Arc<str>, limits: Arc<Limits>, aws: Option<Arc<dyn AwsApi>>) -> Self {
+    pub(crate) fn new(plugin: Arc<str>, limits: Arc<Limits>, grants: Grants) -> Self {
         let stderr = MemoryOutputPipe::new(STDERR_CAPTURE_BYTES);
         let deadline = Instant::now() + limits.timeout();
         // Inert WASI: no preopens, no environment, no arguments, no network, empty stdin,
@@ -75,7 +93,7 @@ impl HostState {
             limit_hit: None,
             stderr,
             deadline,
-            aws,
+            grants,
         }
     }
 
@@ -102,7 +120,8 @@ impl HostState {
 
     fn denied(capability: &str) -> HostError {
         HostError::Denied(format!(
-            "the {capability} capability is not granted to this plugin by this host"
+            "the {capability} capability is not granted to this plugin (its manifest must ask \
+             for `{capability}` and this host must offer it)"
         ))
     }
 }
@@ -187,7 +206,8 @@ impl discovery::Host for HostState {
 impl HostState {
     /// The AWS access of this invocation, or the `denied` answer.
     fn aws_api(&self) -> Result<Arc<dyn AwsApi>, aws::CallError> {
-        self.aws
+        self.grants
+            .aws
             .clone()
             .ok_or_else(|| aws::CallError::Host(Self::denied("aws")))
     }
@@ -303,46 +323,199 @@ impl aws::Host for HostState {
     }
 }
 
-impl state::Host for HostState {
-    async fn get(&mut self, _key: String) -> wasmtime::Result<Result<Option<Vec<u8>>, HostError>> {
-        Ok(Err(Self::denied("state")))
+/// The one place service failures become the guest's `host-error`.
+impl From<ServiceError> for HostError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Invalid(m) => HostError::InvalidArgument(m),
+            ServiceError::Unavailable(m) => HostError::Unavailable(m),
+        }
     }
+}
+
+impl HostState {
+    /// The state of this invocation's plugin and tenant, or the `denied` answer.
+    fn state(&self) -> Result<Arc<dyn PluginState>, HostError> {
+        self.grants
+            .state
+            .clone()
+            .ok_or_else(|| Self::denied("state"))
+    }
+
+    /// The queries of this invocation's tenant, or the `denied` answer.
+    fn query(&self) -> Result<Arc<dyn TenantQuery>, HostError> {
+        self.grants
+            .query
+            .clone()
+            .ok_or_else(|| Self::denied("query"))
+    }
+
+    /// Most bytes one query page may copy into the guest.
+    fn query_page_bytes(&self) -> usize {
+        self.limits.output_bytes.min(MAX_QUERY_PAGE_BYTES)
+    }
+
+    async fn state_set(&mut self, key: String, value: Vec<u8>) -> Result<(), HostError> {
+        let state = self.state()?;
+        check_key("key", &key, false)?;
+        if value.len() > MAX_STATE_VALUE_BYTES {
+            return Err(HostError::InvalidArgument(format!(
+                "the value of state key {key:?} has {} bytes; at most {MAX_STATE_VALUE_BYTES} \
+                 are allowed",
+                value.len()
+            )));
+        }
+        // What a guest writes to state is output it makes the host keep.
+        self.charge_output(key.len() + value.len())?;
+        Ok(state.set(&key, &value).await?)
+    }
+
+    async fn findings_page(
+        &mut self,
+        q: query::FindingQuery,
+    ) -> Result<query::FindingPage, HostError> {
+        let query = self.query()?;
+        check_scan_id(&q.scan_id)?;
+        let cursor = GuestCursor::parse(q.cursor.as_deref()).map_err(HostError::InvalidArgument)?;
+        let asked = FindingQuery {
+            scan_id: q.scan_id,
+            check_id: q.check_id,
+            cursor: cursor.inner.clone(),
+            limit: cursor.fetch_limit(q.limit),
+        };
+        let page = query.findings(&asked).await?;
+        let page = cursor.cut(page, q.limit, self.query_page_bytes(), |f| f.approx_size());
+        Ok(query::FindingPage {
+            items: page.items.iter().map(types::Finding::from).collect(),
+            next: page.next,
+        })
+    }
+
+    async fn inventory_page(
+        &mut self,
+        q: query::InventoryQuery,
+    ) -> Result<query::InventoryPage, HostError> {
+        let query = self.query()?;
+        check_scan_id(&q.scan_id)?;
+        let cursor = GuestCursor::parse(q.cursor.as_deref()).map_err(HostError::InvalidArgument)?;
+        let asked = InventoryQuery {
+            scan_id: q.scan_id,
+            kind: q.kind,
+            cursor: cursor.inner.clone(),
+            limit: cursor.fetch_limit(q.limit),
+        };
+        let page = query.inventory(&asked).await?;
+        let page = cursor.cut(page, q.limit, self.query_page_bytes(), resource_size);
+        Ok(query::InventoryPage {
+            items: page.items.iter().map(Resource::from).collect(),
+            next: page.next,
+        })
+    }
+}
+
+/// Refuses an empty or overlong state key (or prefix, which may be empty).
+fn check_key(what: &str, key: &str, may_be_empty: bool) -> Result<(), HostError> {
+    if key.is_empty() && !may_be_empty {
+        return Err(HostError::InvalidArgument(format!(
+            "the state {what} is empty"
+        )));
+    }
+    if key.len() > MAX_STATE_KEY_BYTES {
+        return Err(HostError::InvalidArgument(format!(
+            "the state {what} has {} bytes; at most {MAX_STATE_KEY_BYTES} are allowed",
+            key.len()
+        )));
+    }
+    Ok(())
+}
+
+fn check_scan_id(scan_id: &str) -> Result<(), HostError> {
+    if scan_id.is_empty() {
+        return Err(HostError::InvalidArgument("the scan id is empty".into()));
+    }
+    Ok(())
+}
+
+/// Approximate size of a resource as the guest receives it.
+fn resource_size(r: &lgp_model::Resource) -> usize {
+    r.arn.len()
+        + r.kind.len()
+        + r.account.len()
+        + r.region.len()
+        + r.name.len()
+        + r.properties.get().len()
+        + r.tags.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>()
+        + 64
+}
+
+impl state::Host for HostState {
+    async fn get(&mut self, key: String) -> wasmtime::Result<Result<Option<Vec<u8>>, HostError>> {
+        let answer = async move {
+            let state = self.state()?;
+            check_key("key", &key, false)?;
+            Ok(state.get(&key).await?)
+        };
+        Ok(answer.await)
+    }
+
     async fn set(
         &mut self,
-        _key: String,
-        _value: Vec<u8>,
+        key: String,
+        value: Vec<u8>,
     ) -> wasmtime::Result<Result<(), HostError>> {
-        Ok(Err(Self::denied("state")))
+        Ok(self.state_set(key, value).await)
     }
-    async fn delete(&mut self, _key: String) -> wasmtime::Result<Result<(), HostError>> {
-        Ok(Err(Self::denied("state")))
+
+    async fn delete(&mut self, key: String) -> wasmtime::Result<Result<(), HostError>> {
+        let answer = async move {
+            let state = self.state()?;
+            check_key("key", &key, false)?;
+            Ok(state.delete(&key).await?)
+        };
+        Ok(answer.await)
     }
+
     async fn list_keys(
         &mut self,
-        _prefix: String,
-        _cursor: Option<String>,
+        prefix: String,
+        cursor: Option<String>,
     ) -> wasmtime::Result<Result<(Vec<String>, Option<String>), HostError>> {
-        Ok(Err(Self::denied("state")))
+        let answer = async move {
+            let state = self.state()?;
+            check_key("prefix", &prefix, true)?;
+            let page = state
+                .list_keys(&prefix, cursor.as_deref(), MAX_QUERY_PAGE_ITEMS)
+                .await?;
+            Ok((page.items, page.next))
+        };
+        Ok(answer.await)
     }
 }
 
 impl query::Host for HostState {
     async fn findings(
         &mut self,
-        _q: query::FindingQuery,
+        q: query::FindingQuery,
     ) -> wasmtime::Result<Result<query::FindingPage, HostError>> {
-        Ok(Err(Self::denied("query")))
+        Ok(self.findings_page(q).await)
     }
+
     async fn inventory(
         &mut self,
-        _q: query::InventoryQuery,
+        q: query::InventoryQuery,
     ) -> wasmtime::Result<Result<query::InventoryPage, HostError>> {
-        Ok(Err(Self::denied("query")))
+        Ok(self.inventory_page(q).await)
     }
+
     async fn previous_scan(
         &mut self,
-        _scan_id: String,
+        scan_id: String,
     ) -> wasmtime::Result<Result<Option<String>, HostError>> {
-        Ok(Err(Self::denied("query")))
+        let answer = async move {
+            let query = self.query()?;
+            check_scan_id(&scan_id)?;
+            Ok(query.previous_scan(&scan_id).await?)
+        };
+        Ok(answer.await)
     }
 }

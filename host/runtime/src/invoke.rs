@@ -1,9 +1,8 @@
 //! One invocation: a fresh store under limits, and the classification of how it ended.
 
 use crate::error::{InvokeError, InvokeErrorKind};
-use crate::host::{HostLimit, HostState};
+use crate::host::{Grants, HostLimit, HostState};
 use crate::{Limits, RuntimeConfig};
-use lgp_aws_api::AwsApi;
 use std::sync::Arc;
 use std::time::Instant;
 use wasmtime::{Engine, Store, Trap, UpdateDeadline};
@@ -68,9 +67,9 @@ pub(crate) fn new_store(
     engine: &Engine,
     limits: &Arc<Limits>,
     plugin: Arc<str>,
-    aws: Option<Arc<dyn AwsApi>>,
+    grants: Grants,
 ) -> Store<HostState> {
-    let mut store = Store::new(engine, HostState::new(plugin, limits.clone(), aws));
+    let mut store = Store::new(engine, HostState::new(plugin, limits.clone(), grants));
     store.limiter(|s| &mut s.limiter);
     if let Some(fuel) = limits.fuel {
         // Fuel is only consumed when the engine meters it (`Limits::fuel` decides both).

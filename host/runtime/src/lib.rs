@@ -10,6 +10,9 @@
 //!   events ([`Limits`]). A violation fails that invocation only ([`InvokeError`]); the store
 //!   and its pool slot are released either way.
 //! - Imports are linked per world: a rule gets `log` and inert WASI, nothing else.
+//! - A handler's `state` and `query` imports call the [`HandlerServices`] its caller passes with
+//!   each delivery, already bound to the tenant and the plugin, and only if the plugin's manifest
+//!   asks for them.
 //!
 //! It does not route events, store results or hold credentials: callers do that with what
 //! invocations return.
@@ -36,7 +39,9 @@ mod host;
 mod invoke;
 mod limiter;
 mod linker;
+mod paging;
 mod plugin;
+mod services;
 mod validate;
 
 pub use compile::{ChildRequest, CompileSandbox, run_compile_child};
@@ -45,4 +50,9 @@ pub use engine::content_hash;
 pub use error::{InvokeError, InvokeErrorKind, LoadError};
 pub use invoke::{EmittedEvent, EvaluationContext, IncomingEvent, ScanScope};
 pub use plugin::{Plugin, Runtime, RuntimeError, Trust};
+pub use services::{
+    FindingQuery, HandlerServices, InventoryQuery, MAX_QUERY_PAGE_BYTES, MAX_QUERY_PAGE_ITEMS,
+    MAX_STATE_KEY_BYTES, MAX_STATE_VALUE_BYTES, PluginState, QUERY_CAPABILITY, QueryPage,
+    STATE_CAPABILITY, ServiceError, TenantQuery,
+};
 pub use validate::{ComponentSummary, ValidationError, validate_component};

@@ -4,9 +4,10 @@ use crate::cache::ArtifactCache;
 use crate::compile::{self, CompileSandbox};
 use crate::engine::{self, Allocation};
 use crate::error::{InvokeError, InvokeErrorKind, LoadError};
-use crate::host::HostState;
+use crate::host::{Grants, HostState};
 use crate::invoke::{self, EmittedEvent, EvaluationContext, IncomingEvent, Phase, ScanScope};
 use crate::linker::Linkers;
+use crate::services::{HandlerServices, QUERY_CAPABILITY, STATE_CAPABILITY};
 use crate::validate::{ComponentSummary, ValidationError, validate_component};
 use crate::{Limits, RuntimeConfig};
 use lgp_aws_api::AwsApi;
@@ -264,12 +265,17 @@ fn wrong_world(plugin: &str, wanted: &str) -> InvokeError {
 
 impl PluginInner {
     fn store(&self) -> Store<HostState> {
-        self.store_with_aws(None)
+        self.store_with(Grants::default())
     }
 
-    fn store_with_aws(&self, aws: Option<Arc<dyn AwsApi>>) -> Store<HostState> {
+    fn store_with(&self, grants: Grants) -> Store<HostState> {
         let s = &self.runtime;
-        invoke::new_store(&s.engine, &s.limits, self.name.clone(), aws)
+        invoke::new_store(&s.engine, &s.limits, self.name.clone(), grants)
+    }
+
+    /// Whether the plugin's manifest asks for `capability`.
+    fn asks_for(&self, capability: &str) -> bool {
+        self.info.capabilities.iter().any(|c| c == capability)
     }
 
     fn invalid(&self, reason: String) -> InvokeError {
@@ -464,7 +470,10 @@ impl Plugin {
             include_global: scope.include_global,
         };
         let _slot = p.runtime.slots.acquire().await;
-        let mut store = p.store_with_aws(Some(aws));
+        let mut store = p.store_with(Grants {
+            aws: Some(aws),
+            ..Grants::default()
+        });
         let result = async {
             let b = pre
                 .instantiate_async(&mut store)
@@ -490,7 +499,15 @@ impl Plugin {
 
     /// Delivers one event to a handler and returns the events it emitted. A handler's
     /// `delivery-error` comes back as [`InvokeErrorKind::Retry`] or [`InvokeErrorKind::Reject`].
-    pub async fn handle(&self, event: &IncomingEvent) -> Result<Vec<EmittedEvent>, InvokeError> {
+    ///
+    /// `services` are this delivery's state and queries, bound to the event's tenant and this
+    /// plugin; each is granted only if the plugin's manifest asks for it (`state`, `query`), and
+    /// answers `denied` otherwise.
+    pub async fn handle(
+        &self,
+        event: &IncomingEvent,
+        services: &HandlerServices,
+    ) -> Result<Vec<EmittedEvent>, InvokeError> {
         let p = &*self.inner;
         let Pre::Handler(pre) = &p.pre else {
             return Err(wrong_world(&p.name, "lg-protect:plugin/handle"));
@@ -503,8 +520,19 @@ impl Plugin {
             correlation_id: event.correlation_id.clone(),
             data: event.data.clone(),
         };
+        let grants = Grants {
+            aws: None,
+            state: services
+                .state
+                .clone()
+                .filter(|_| p.asks_for(STATE_CAPABILITY)),
+            query: services
+                .query
+                .clone()
+                .filter(|_| p.asks_for(QUERY_CAPABILITY)),
+        };
         let _slot = p.runtime.slots.acquire().await;
-        let mut store = p.store();
+        let mut store = p.store_with(grants);
         let result = async {
             let b = pre
                 .instantiate_async(&mut store)

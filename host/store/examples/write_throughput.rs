@@ -42,6 +42,7 @@ fn result(check: usize, i: usize, status: Status) -> NewResult {
         severity: Severity::High,
         message: format!("bucket-{i:07} is {status}"),
         evidence: serde_json::json!({ "versioning": "Enabled", "index": i }),
+        muted: false,
     }
 }
 

@@ -146,7 +146,8 @@ pub trait Store: Send + Sync {
     /// changed, in input order:
     /// - a new result is stored with `first_seen = last_seen = at` and one history entry, and
     ///   reported with `previous: None`;
-    /// - a status change appends to the history and is reported with the old status;
+    /// - a status change, or a change of `muted`, appends to the history and is reported with
+    ///   the old status and mute;
     /// - a result whose resource had been retired comes back (`resource_removed` cleared, a
     ///   history entry appended) and is reported with `previous: None`: its earlier failure was
     ///   resolved when it disappeared, so failing again is a new failure;

@@ -58,9 +58,9 @@ pub struct ScanCounters {
     pub batches_evaluated: u64,
     /// Results stored.
     pub results: u64,
-    /// Passing results.
+    /// Passing results (not muted).
     pub passed: u64,
-    /// Failing results.
+    /// Failing results (not muted).
     pub failed: u64,
     /// Results that could not be decided.
     pub errored: u64,
@@ -70,6 +70,9 @@ pub struct ScanCounters {
     pub evaluations_expected: u64,
     /// Rule evaluations finished and stored (successfully or as error results).
     pub evaluations_done: u64,
+    /// Results a mute rule covers, whatever their status (counted here only).
+    #[serde(default)]
+    pub muted: u64,
 }
 
 /// One scan.
@@ -153,15 +156,21 @@ pub struct NewResult {
     pub message: String,
     /// What decided it (a JSON object).
     pub evidence: serde_json::Value,
+    /// Whether a mute rule of the tenant covers it (the result is kept and reported, but
+    /// raises no violation).
+    pub muted: bool,
 }
 
-/// A status change of a result, kept as its history.
+/// A change of a result's status or mute, kept as its history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusChange {
     /// The scan that saw it.
     pub scan_id: String,
     /// The status from then on.
     pub status: Status,
+    /// Whether it was muted from then on.
+    #[serde(default)]
+    pub muted: bool,
     /// When.
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
@@ -202,7 +211,7 @@ pub struct ResultRecord {
     pub muted: bool,
     /// Set when the resource disappeared; the result no longer counts as failing.
     pub resource_removed: bool,
-    /// Status changes, oldest first.
+    /// Status and mute changes, oldest first.
     pub history: Vec<StatusChange>,
 }
 
@@ -213,20 +222,28 @@ pub struct Transition {
     pub record: ResultRecord,
     /// Its status before; `None` if it is new, or back after its resource was retired.
     pub previous: Option<Status>,
+    /// Whether it was muted before (`false` when `previous` is `None`).
+    pub previous_muted: bool,
 }
 
 impl Transition {
-    /// The result fails now and did not before (new, or it was passing/erroring).
+    /// The result now counts as a failure and did not before: it fails unmuted, and it is new,
+    /// was passing/erroring, or its mute just ended (expired or removed).
     pub fn is_new_failure(&self) -> bool {
         self.record.status == Status::Fail
             && !self.record.resource_removed
-            && self.previous != Some(Status::Fail)
+            && !self.record.muted
+            && (self.previous != Some(Status::Fail) || self.previous_muted)
     }
 
-    /// The result failed before and does not now (it passes, or its resource is gone).
+    /// The result counted as a failure before and does not now: it passes, its resource is
+    /// gone, or it was muted.
     pub fn is_resolution(&self) -> bool {
         self.previous == Some(Status::Fail)
-            && (self.record.status != Status::Fail || self.record.resource_removed)
+            && !self.previous_muted
+            && (self.record.status != Status::Fail
+                || self.record.resource_removed
+                || self.record.muted)
     }
 }
 

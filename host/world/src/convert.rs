@@ -45,6 +45,42 @@ impl From<wit::Severity> for model::Severity {
     }
 }
 
+impl From<model::Severity> for wit::Severity {
+    fn from(s: model::Severity) -> Self {
+        match s {
+            model::Severity::Informational => wit::Severity::Informational,
+            model::Severity::Low => wit::Severity::Low,
+            model::Severity::Medium => wit::Severity::Medium,
+            model::Severity::High => wit::Severity::High,
+            model::Severity::Critical => wit::Severity::Critical,
+        }
+    }
+}
+
+impl From<model::Status> for wit::Status {
+    fn from(s: model::Status) -> Self {
+        match s {
+            model::Status::Pass => wit::Status::Pass,
+            model::Status::Fail => wit::Status::Fail,
+            model::Status::Error => wit::Status::Error,
+            model::Status::Manual => wit::Status::Manual,
+        }
+    }
+}
+
+impl From<&model::Finding> for wit::Finding {
+    fn from(f: &model::Finding) -> Self {
+        wit::Finding {
+            check_id: f.check_id.clone(),
+            resource_arn: f.resource_arn.clone(),
+            status: f.status.into(),
+            severity: f.severity.into(),
+            message: f.message.clone(),
+            evidence: f.evidence.get().to_owned(),
+        }
+    }
+}
+
 impl From<wit::Status> for model::Status {
     fn from(s: wit::Status) -> Self {
         match s {

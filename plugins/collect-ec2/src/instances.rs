@@ -1,6 +1,6 @@
-//! `aws:ec2:instance`: DescribeInstances, and whether each instance has user data
-//! (DescribeInstanceAttribute `userData`; only its presence is kept, never the content, which
-//! often holds secrets).
+//! `aws:ec2:instance`: DescribeInstances, and each instance's user data
+//! (DescribeInstanceAttribute `userData`), searched for secrets here in the sandbox: only
+//! whether there is any and the kind and line of each secret found are kept, never the content.
 
 use crate::details::{DetailAnswers, DetailCall};
 use crate::json::{list, text, texts};
@@ -8,6 +8,7 @@ use crate::metadata::metadata_options;
 use crate::region::{Region, display_name};
 use lgp_sdk::Resource;
 use lgp_sdk::collector::{AwsError, tags_from_aws};
+use lgp_sdk::kinds::ec2::UserData;
 use lgp_sdk::kinds::ec2::instance::{Instance, KIND, props};
 use serde_json::{Value, json};
 
@@ -76,15 +77,17 @@ fn instance(region: &Region, id: String, item: &Value, user_data: &DetailAnswers
         launch_time: text(item, "LaunchTime"),
         monitoring_state: item.get("Monitoring").and_then(|m| text(m, "State")),
         key_name: text(item, "KeyName"),
+        state_transition_time: text(item, "StateTransitionReason")
+            .as_deref()
+            .and_then(transition_time),
         ..Instance::default()
     };
     match user_data.get(&id) {
-        Ok(answer) => props.user_data_present = Some(has_user_data(answer)),
+        Ok(answer) => props.user_data = Some(inspect_user_data(answer)),
         Err(error) => {
-            props.errors.insert(
-                props::USER_DATA_PRESENT.to_owned(),
-                error.to_collection_error(),
-            );
+            props
+                .errors
+                .insert(props::USER_DATA.to_owned(), error.to_collection_error());
         }
     }
     let tags = tags_from_aws(item.get("Tags"));
@@ -113,12 +116,31 @@ fn security_group_ids(item: &Value) -> Vec<String> {
     ids
 }
 
-/// Whether a `userData` attribute answer carries any user data (`{"UserData": {}}` when none).
-fn has_user_data(answer: &Value) -> bool {
-    answer
-        .get("UserData")
-        .and_then(|u| text(u, "Value"))
-        .is_some()
+/// The user data of a `userData` attribute answer (`{"UserData": {}}` when none), inspected.
+fn inspect_user_data(answer: &Value) -> UserData {
+    let encoded = answer.get("UserData").and_then(|u| text(u, "Value"));
+    UserData::inspect(encoded.as_deref())
+}
+
+/// The RFC 3339 time in a `StateTransitionReason` such as
+/// `User initiated (2024-05-01 10:00:00 GMT)`; `None` when the reason carries no such date.
+fn transition_time(reason: &str) -> Option<String> {
+    let (_, rest) = reason.rsplit_once('(')?;
+    let stamp = rest.strip_suffix(" GMT)")?;
+    let (date, time) = stamp.split_once(' ')?;
+    // Digits with separators at fixed places: `YYYY-MM-DD` and `HH:MM:SS`.
+    let shaped = |s: &str, len: usize, seps: [usize; 2], sep: u8| {
+        s.len() == len
+            && s.bytes().enumerate().all(|(i, b)| {
+                if seps.contains(&i) {
+                    b == sep
+                } else {
+                    b.is_ascii_digit()
+                }
+            })
+    };
+    (shaped(date, 10, [4, 7], b'-') && shaped(time, 8, [2, 5], b':'))
+        .then(|| format!("{date}T{time}Z"))
 }
 
 #[cfg(test)]
@@ -136,13 +158,28 @@ mod tests {
     }
 
     #[test]
-    fn user_data_presence_only() {
-        assert!(has_user_data(
-            &json!({"UserData": {"Value": "IyEvYmluL2Jhc2g="}})
-        ));
-        assert!(!has_user_data(
-            &json!({"InstanceId": "i-1", "UserData": {}})
-        ));
-        assert!(!has_user_data(&json!({"InstanceId": "i-1"})));
+    fn user_data_is_inspected_and_never_kept() {
+        let clean = inspect_user_data(&json!({"UserData": {"Value": "IyEvYmluL2Jhc2g="}}));
+        assert!(clean.present && clean.inspected && clean.secrets.is_empty());
+        assert!(!inspect_user_data(&json!({"InstanceId": "i-1", "UserData": {}})).present);
+        assert!(!inspect_user_data(&json!({"InstanceId": "i-1"})).present);
+        // The seed script's leaky user data: "#!/bin/bash\nexport AWS_SECRET_ACCESS_KEY=…\n
+        // export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n/opt/app/run\n".
+        let leaky = "IyEvYmluL2Jhc2gKZXhwb3J0IEFXU19TRUNSRVRfQUNDRVNTX0tFWT13SmFsclhVdG5GRU1JL0s3TURFTkcvYlB4UmZpQ1lFWEFNUExFS0VZCmV4cG9ydCBBV1NfQUNDRVNTX0tFWV9JRD1BS0lBSU9TRk9ETk43RVhBTVBMRQovb3B0L2FwcC9ydW4K";
+        let found = inspect_user_data(&json!({"UserData": {"Value": leaky}}));
+        let doc = serde_json::to_string(&found).expect("serializes");
+        assert_eq!(found.secrets.len(), 2, "{doc}");
+        assert!(!doc.contains("wJalrXUtnFEMI") && !doc.contains("AKIAIOSFODNN7EXAMPLE"));
+    }
+
+    #[test]
+    fn state_transition_times() {
+        assert_eq!(
+            transition_time("User initiated (2024-05-01 10:00:00 GMT)").as_deref(),
+            Some("2024-05-01T10:00:00Z")
+        );
+        assert_eq!(transition_time(""), None);
+        assert_eq!(transition_time("Server.SpotInstanceTermination"), None);
+        assert_eq!(transition_time("User initiated (soon GMT)"), None);
     }
 }

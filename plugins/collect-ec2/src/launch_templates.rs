@@ -1,6 +1,8 @@
-//! `aws:ec2:launch-template`: DescribeLaunchTemplates, and the settings of each template's
-//! latest version (DescribeLaunchTemplateVersions `$Latest`), where the instances it launches
-//! get their metadata options, public address, user data, profile and volumes from.
+//! `aws:ec2:launch-template`: DescribeLaunchTemplates, and each template's versions
+//! (DescribeLaunchTemplateVersions, every version): the latest one's settings, where the
+//! instances it launches get their metadata options, public address, user data, profile and
+//! volumes from, and the user data of every version (older versions stay launchable). User data
+//! is searched for secrets here; only the kind and line of each secret found is kept.
 
 use crate::details::{DetailAnswers, DetailCall};
 use crate::json::{flag, int, list, text};
@@ -8,17 +10,17 @@ use crate::metadata::metadata_options;
 use crate::region::{Region, display_name};
 use lgp_sdk::Resource;
 use lgp_sdk::collector::{AwsError, tags_from_aws};
-use lgp_sdk::kinds::ec2::launch_template::{KIND, LaunchTemplate, LaunchTemplateEbsVolume, props};
+use lgp_sdk::kinds::ec2::UserData;
+use lgp_sdk::kinds::ec2::launch_template::{
+    KIND, LaunchTemplate, LaunchTemplateEbsVolume, VersionUserData, props,
+};
 use serde_json::{Value, json};
 
 /// The resource type in the kind's ARNs.
 const ARN_TYPE: &str = "launch-template";
 
-/// The detail call: one template's latest version.
+/// The detail call: one template's versions (all of them when no version is named).
 pub const VERSIONS_OPERATION: &str = "DescribeLaunchTemplateVersions";
-
-/// The version selector AWS resolves to the latest version.
-const LATEST: &str = "$Latest";
 
 fn templates(listing: &Value) -> impl Iterator<Item = (String, &Value)> {
     list(listing, "LaunchTemplates")
@@ -26,7 +28,7 @@ fn templates(listing: &Value) -> impl Iterator<Item = (String, &Value)> {
         .filter_map(|t| Some((text(t, "LaunchTemplateId")?, t)))
 }
 
-/// One latest-version call per listed template.
+/// One versions call per listed template.
 pub fn detail_calls(region: &Region, listing: Result<&Value, &AwsError>) -> Vec<DetailCall> {
     let Ok(listing) = listing else {
         return Vec::new();
@@ -35,7 +37,7 @@ pub fn detail_calls(region: &Region, listing: Result<&Value, &AwsError>) -> Vec<
         .map(|(id, _)| {
             let request = region
                 .request(VERSIONS_OPERATION)
-                .input(json!({ "LaunchTemplateId": id, "Versions": [LATEST] }));
+                .input(json!({ "LaunchTemplateId": id }));
             (id, request)
         })
         .collect()
@@ -68,13 +70,17 @@ fn launch_template(
         create_time: text(item, "CreateTime"),
         ..LaunchTemplate::default()
     };
-    let latest = versions
-        .get(&id)
-        .and_then(|answer| latest_data(answer, props.latest_version_number));
-    match latest {
-        Ok(data) => apply_version(&mut props, data),
+    let read = versions.get(&id).and_then(|answer| {
+        let latest = latest_data(answer, props.latest_version_number)?;
+        Ok((answer, latest))
+    });
+    match read {
+        Ok((answer, latest)) => {
+            apply_version(&mut props, latest);
+            props.user_data_by_version = Some(user_data_by_version(answer));
+        }
         Err(error) => {
-            for property in props::LATEST_VERSION {
+            for property in props::FROM_VERSIONS {
                 props
                     .errors
                     .insert(property.to_owned(), error.to_collection_error());
@@ -100,6 +106,22 @@ fn latest_data(answer: &Value, latest: Option<i64>) -> Result<&Value, AwsError> 
         .ok_or_else(|| AwsError::BadOutput("no version of the template was returned".to_owned()))
 }
 
+/// The user data of every version of a versions answer that has some, newest first.
+fn user_data_by_version(answer: &Value) -> Vec<VersionUserData> {
+    let mut all: Vec<VersionUserData> = list(answer, "LaunchTemplateVersions")
+        .iter()
+        .filter_map(|v| {
+            let encoded = text(v.get("LaunchTemplateData")?, "UserData")?;
+            Some(VersionUserData {
+                version_number: int(v, "VersionNumber")?,
+                user_data: UserData::inspect(Some(&encoded)),
+            })
+        })
+        .collect();
+    all.sort_by_key(|v| std::cmp::Reverse(v.version_number));
+    all
+}
+
 /// Fills the latest version's settings from its `LaunchTemplateData`.
 fn apply_version(props: &mut LaunchTemplate, data: &Value) {
     props.metadata_options = metadata_options(data.get("MetadataOptions"));
@@ -108,7 +130,8 @@ fn apply_version(props: &mut LaunchTemplate, data: &Value) {
             .iter()
             .any(|ni| flag(ni, "AssociatePublicIpAddress") == Some(true)),
     );
-    props.user_data_present = Some(text(data, "UserData").is_some());
+    // Searched for secrets here; only what was found and where is kept.
+    props.user_data = Some(UserData::inspect(text(data, "UserData").as_deref()));
     props.iam_instance_profile = data
         .get("IamInstanceProfile")
         .and_then(|p| text(p, "Arn").or_else(|| text(p, "Name")));
@@ -152,7 +175,12 @@ mod tests {
                 .is_some_and(|m| m.imdsv1_allowed())
         );
         assert_eq!(props.associate_public_ip_address, Some(true));
-        assert_eq!(props.user_data_present, Some(true));
+        assert!(
+            props
+                .user_data
+                .as_ref()
+                .is_some_and(|u| u.present && u.inspected)
+        );
         assert_eq!(props.iam_instance_profile.as_deref(), Some("app"));
         let volumes = props.ebs_volumes.expect("volumes");
         assert_eq!(volumes.len(), 2);
@@ -163,7 +191,25 @@ mod tests {
         apply_version(&mut bare, &json!({"ImageId": "ami-1"}));
         assert_eq!(bare.metadata_options, None);
         assert_eq!(bare.associate_public_ip_address, Some(false));
-        assert_eq!(bare.user_data_present, Some(false));
+        assert!(bare.user_data.as_ref().is_some_and(|u| !u.present));
         assert!(latest_data(&json!({}), Some(1)).is_err());
+    }
+
+    #[test]
+    fn user_data_of_every_version_newest_first() {
+        // Version 1 leaked a key ("export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE"); version 2
+        // has no user data; version 3 is clean.
+        let answer = json!({"LaunchTemplateVersions": [
+            {"VersionNumber": 1, "LaunchTemplateData": {"UserData": "ZXhwb3J0IEFXU19BQ0NFU1NfS0VZX0lEPUFLSUFJT1NGT0ROTjdFWEFNUExF"}},
+            {"VersionNumber": 3, "LaunchTemplateData": {"UserData": "IyEvYmluL2Jhc2g="}},
+            {"VersionNumber": 2, "LaunchTemplateData": {"ImageId": "ami-1"}}
+        ]});
+        let all = user_data_by_version(&answer);
+        let numbers: Vec<i64> = all.iter().map(|v| v.version_number).collect();
+        assert_eq!(numbers, [3, 1]);
+        assert!(all[0].user_data.secrets.is_empty());
+        assert_eq!(all[1].user_data.secrets[0].kind, "aws_access_key_id");
+        let doc = serde_json::to_string(&all).expect("serializes");
+        assert!(!doc.contains("AKIAIOSFODNN7EXAMPLE"));
     }
 }

@@ -11,7 +11,10 @@
 //! leaves its property `null` with an `errors` entry. EC2 has no global resources, so
 //! `include_global` changes nothing and an empty `regions` collects nothing.
 //!
-//! What it deliberately does not do: read user data (only whether there is any), list public
+//! User data is decoded and searched for secrets inside the sandbox ([`lgp_sdk::secrets`]); only
+//! whether there is any and the kind and line of each secret found leave the plugin.
+//!
+//! What it deliberately does not do: keep user data, list public
 //! AMIs or snapshots of other owners, or follow resources into other services.
 
 mod details;

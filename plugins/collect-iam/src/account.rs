@@ -1,8 +1,10 @@
 //! `aws:iam:account`: one resource per account for its IAM-wide settings and its root user —
-//! GetAccountSummary, GetAccountPasswordPolicy, the credential report's `<root_account>` row and
-//! whether the root user's MFA device is a virtual one.
+//! GetAccountSummary, GetAccountPasswordPolicy, the credential report's `<root_account>` row,
+//! whether the root user's MFA device is a virtual one, and which roles have which AWS managed
+//! policies (from GetAccountAuthorizationDetails).
 
 use crate::credential_report::CredentialReport;
+use crate::json::{attached_policies, list, text};
 use crate::mfa_devices::root_has_virtual_device;
 use lgp_sdk::CollectionError;
 use lgp_sdk::collector::AwsError;
@@ -20,6 +22,8 @@ pub struct Sources<'a> {
     pub virtual_mfa_devices: &'a Result<Value, AwsError>,
     /// The credential report.
     pub report: &'a Result<CredentialReport, CollectionError>,
+    /// GetAccountAuthorizationDetails.
+    pub authorization: &'a Result<Value, AwsError>,
 }
 
 /// The account's properties.
@@ -87,7 +91,38 @@ pub fn build(sources: &Sources<'_>) -> Account {
             errors.insert(props::CREDENTIAL_REPORT_GENERATED.into(), e.clone());
         }
     }
+
+    match sources.authorization {
+        Ok(answer) => account.aws_managed_policy_roles = Some(aws_managed_policy_roles(answer)),
+        Err(e) => {
+            errors.insert(
+                props::AWS_MANAGED_POLICY_ROLES.into(),
+                e.to_collection_error(),
+            );
+        }
+    }
     account
+}
+
+/// AWS managed policy name → the sorted names of the roles it is attached to.
+fn aws_managed_policy_roles(answer: &Value) -> BTreeMap<String, Vec<String>> {
+    let mut by_policy: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for role in list(answer, "RoleDetailList") {
+        let Some(name) = text(role, "RoleName") else {
+            continue;
+        };
+        for policy in attached_policies(role)
+            .into_iter()
+            .filter(|p| p.is_aws_managed())
+        {
+            by_policy.entry(policy.name).or_default().push(name.clone());
+        }
+    }
+    for roles in by_policy.values_mut() {
+        roles.sort();
+        roles.dedup();
+    }
+    by_policy
 }
 
 /// GetAccountPasswordPolicy's `PasswordPolicy` in snake case. A `MaxPasswordAge` of 0 is AWS's
@@ -132,12 +167,24 @@ mod tests {
             "RequireSymbols": true, "ExpirePasswords": false, "MaxPasswordAge": 0}}));
         let devices = Ok(json!({"VirtualMFADevices": []}));
         let report = Ok(CredentialReport::default());
+        let authorization = Ok(json!({"RoleDetailList": [
+            {"RoleName": "support", "AttachedManagedPolicies": [
+                {"PolicyName": "AWSSupportAccess", "PolicyArn": "arn:aws:iam::aws:policy/AWSSupportAccess"},
+                {"PolicyName": "mine", "PolicyArn": "arn:aws:iam::111122223333:policy/mine"}]},
+            {"RoleName": "audit", "AttachedManagedPolicies": [
+                {"PolicyName": "AWSSupportAccess", "PolicyArn": "arn:aws:iam::aws:policy/AWSSupportAccess"}]},
+            {"RoleName": "app"}]}));
         let account = build(&Sources {
             summary: &summary,
             password_policy: &policy,
             virtual_mfa_devices: &devices,
             report: &report,
+            authorization: &authorization,
         });
+        assert_eq!(
+            serde_json::to_value(&account.aws_managed_policy_roles).expect("serializes"),
+            json!({"AWSSupportAccess": ["audit", "support"]})
+        );
         assert_eq!(account.account_mfa_enabled, Some(true));
         assert_eq!(account.account_access_keys_present, Some(false));
         assert_eq!(account.root_hardware_mfa, Some(true));
@@ -163,19 +210,23 @@ mod tests {
             category: "service_unavailable".into(),
             message: None,
         });
+        let authorization = Err(error("AccessDenied"));
         let account = build(&Sources {
             summary: &summary,
             password_policy: &policy,
             virtual_mfa_devices: &devices,
             report: &report,
+            authorization: &authorization,
         });
         assert_eq!(account.password_policy, None);
+        assert_eq!(account.aws_managed_policy_roles, None);
         assert!(!account.errors.contains_key("password_policy"));
         for p in [
             "account_mfa_enabled",
             "summary",
             "root_hardware_mfa",
             "root_credentials",
+            "aws_managed_policy_roles",
         ] {
             assert!(account.errors.contains_key(p), "{p}");
         }
@@ -184,6 +235,7 @@ mod tests {
             password_policy: &policy,
             virtual_mfa_devices: &devices,
             report: &report,
+            authorization: &authorization,
         });
         assert_eq!(enabled_but_unlisted.root_hardware_mfa, None);
         assert_eq!(

@@ -9,7 +9,7 @@
 //! | `aws:iam:role` | GetAccountAuthorizationDetails, ListRoles |
 //! | `aws:iam:policy` | GetAccountAuthorizationDetails (customer managed policies only) |
 //! | `aws:iam:mfa-device` | ListVirtualMFADevices |
-//! | `aws:iam:account` | GetAccountSummary, GetAccountPasswordPolicy, the credential report, ListVirtualMFADevices |
+//! | `aws:iam:account` | GetAccountSummary, GetAccountPasswordPolicy, the credential report, ListVirtualMFADevices, GetAccountAuthorizationDetails |
 //! | `aws:iam:server-certificate` | ListServerCertificates |
 //! | `aws:iam:saml-provider` | ListSAMLProviders |
 //!
@@ -255,6 +255,7 @@ fn collect(out: &mut Output) -> Result<(), String> {
         password_policy: &listings.password_policy,
         virtual_mfa_devices: &listings.virtual_mfa_devices,
         report: &report,
+        authorization: &listings.authorization,
     });
     let account_arn = arn("iam", GLOBAL, &out.account, "root");
     out.resource(

@@ -261,6 +261,24 @@ impl Collected {
         }
     }
 
+    /// Fills each replication rule's `destination_region` from `regions` (the account's
+    /// buckets by name, as GetBucketLocation told them); a destination outside the account stays
+    /// unknown.
+    pub fn locate_replication_destinations(&mut self, regions: &BTreeMap<String, String>) {
+        let Some(replication) = &mut self.properties.replication else {
+            return;
+        };
+        for rule in &mut replication.rules {
+            // `arn:<partition>:s3:::<name>`; bucket names cannot contain `:`.
+            let name = rule
+                .destination_bucket
+                .rsplit(':')
+                .next()
+                .unwrap_or_default();
+            rule.destination_region = regions.get(name).cloned();
+        }
+    }
+
     /// The resource: ARN `arn:aws:s3:::<name>`, region the bucket's (`global` when unknown).
     pub fn into_resource(self, account: &str) -> Result<Resource, String> {
         let properties = serde_json::to_value(&self.properties)
@@ -305,6 +323,28 @@ mod tests {
         keys.sort_unstable();
         keys.dedup();
         assert_eq!((ops.len(), keys.len()), (13, 13));
+    }
+
+    #[test]
+    fn replication_destinations_in_the_account_get_their_region() {
+        let mut c = Collected::new(listed(None), Ok("us-east-1".into()), &Ok(None));
+        c.properties.replication = Some(lgp_sdk::kinds::s3::Replication {
+            role: None,
+            rules: ["arn:aws:s3:::replica", "arn:aws:s3:::elsewhere"]
+                .into_iter()
+                .map(|d| lgp_sdk::kinds::s3::ReplicationRule {
+                    id: None,
+                    status: "Enabled".into(),
+                    destination_bucket: d.into(),
+                    destination_region: None,
+                })
+                .collect(),
+        });
+        let regions = BTreeMap::from([("replica".to_owned(), "eu-west-1".to_owned())]);
+        c.locate_replication_destinations(&regions);
+        let rules = &c.properties.replication.as_ref().expect("set").rules;
+        assert_eq!(rules[0].destination_region.as_deref(), Some("eu-west-1"));
+        assert_eq!(rules[1].destination_region, None);
     }
 
     #[test]

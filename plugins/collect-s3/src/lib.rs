@@ -11,7 +11,9 @@
 //!    global) and every bucket's GetBucketLocation (asked in us-east-1, which answers for any
 //!    bucket).
 //! 3. Per bucket, thirteen detail calls in the bucket's own region, batched across buckets (see
-//!    [`BUCKETS_PER_BATCH`]), each batch's buckets submitted as soon as it is answered.
+//!    [`BUCKETS_PER_BATCH`]), each batch's buckets submitted as soon as it is answered. A
+//!    replication rule whose destination is one of the account's buckets gets that bucket's
+//!    region from step 2.
 //!
 //! Schema: [`lgp_sdk::kinds::s3`] and `docs/resources/aws-s3-bucket.md`. Failures are data: a
 //! detail call that fails leaves its property `null` with an `errors` entry; "not configured"
@@ -30,6 +32,7 @@ use lgp_sdk::collector::{
 use lgp_sdk::kinds::s3::KIND;
 use lgp_sdk::{CollectorPlugin, PluginInfo};
 use serde_json::json;
+use std::collections::BTreeMap;
 
 /// The region GetBucketLocation is asked in: S3 in us-east-1 answers it for buckets of every
 /// region, before their region is known.
@@ -106,13 +109,23 @@ fn collect_account(account: &str, out: &mut Submitter) -> Result<(), String> {
     let mut answers = aws_call_batch(&requests).into_iter();
     let account_pab = account::settings(answers.next().ok_or("the host answered no call")?);
     push(out, account::resource(account, &account_pab)?)?;
-    let mut buckets = listed.into_iter().zip(answers).map(|(listed, location)| {
-        let region = location.and_then(|output| {
-            normalize::region(output)
-                .map_err(|why| AwsError::BadOutput(format!("GetBucketLocation: {why}")))
-        });
-        Collected::new(listed, region, &account_pab)
-    });
+    let buckets: Vec<Collected> = listed
+        .into_iter()
+        .zip(answers)
+        .map(|(listed, location)| {
+            let region = location.and_then(|output| {
+                normalize::region(output)
+                    .map_err(|why| AwsError::BadOutput(format!("GetBucketLocation: {why}")))
+            });
+            Collected::new(listed, region, &account_pab)
+        })
+        .collect();
+    // Every bucket's region, so replication rules can say where their destination is.
+    let regions: BTreeMap<String, String> = buckets
+        .iter()
+        .filter_map(|b| Some((b.name.clone(), b.region.clone()?)))
+        .collect();
+    let mut buckets = buckets.into_iter();
 
     loop {
         let mut group: Vec<Collected> = buckets.by_ref().take(BUCKETS_PER_BATCH).collect();
@@ -120,7 +133,8 @@ fn collect_account(account: &str, out: &mut Submitter) -> Result<(), String> {
             return Ok(());
         }
         read_details(&mut group);
-        for bucket in group {
+        for mut bucket in group {
+            bucket.locate_replication_destinations(&regions);
             push(out, bucket.into_resource(account)?)?;
         }
     }

@@ -360,6 +360,9 @@ pub fn replication(output: Value) -> Result<Replication, Malformed> {
                 id: r.id,
                 status: r.status,
                 destination_bucket: r.destination.bucket,
+                // Known only once every bucket's location is: see
+                // `Collected::locate_replication_destinations`.
+                destination_region: None,
             })
             .collect(),
     })

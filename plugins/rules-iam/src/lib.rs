@@ -1,34 +1,68 @@
-//! LG-Protect's built-in rules for IAM: the account and root user (`aws:iam:account`), users
-//! (`aws:iam:user`), customer managed policies (`aws:iam:policy`), inline policies of users,
-//! groups and roles, role trust policies (`aws:iam:role`) and server certificates
-//! (`aws:iam:server-certificate`).
+//! LG-Protect's built-in rules for IAM: the account, its password policy and root user
+//! (`aws:iam:account`), users (`aws:iam:user`), customer managed policies (`aws:iam:policy`),
+//! inline and attached policies of users, groups and roles, role trust policies (`aws:iam:role`)
+//! and server certificates (`aws:iam:server-certificate`).
 //!
 //! A pure rule plugin: it reads the properties the IAM collector emits (schema in
 //! [`lgp_sdk::kinds::iam`], documented in `docs/resources/aws-iam.md`) and has no I/O. Checks of
-//! time (unused credentials, key rotation, certificate expiry) use the scan's clock in the
-//! [`lgp_sdk::Context`], never a wall clock. It does not look at MFA devices, SAML providers or
-//! AWS managed policies (the collector does not emit those policies' documents).
+//! time (unused credentials, key rotation, root use, certificate expiry) use the scan's clock in
+//! the [`lgp_sdk::Context`], never a wall clock. What policies grant (wildcards, `NotAction`,
+//! `Deny`, privilege escalation paths) is decided by the SDK's [`lgp_sdk::policy`] and
+//! [`lgp_sdk::privilege`], shared with every plugin. It does not look at the `aws:iam:mfa-device`
+//! and `aws:iam:saml-provider` resources, or inside AWS managed policies (the collector does not
+//! emit their documents: only their attachments, by name).
 //!
 //! # Checks
 //!
+//! 43 checks. References are `framework control`, several controls of one framework separated
+//! by commas; `aws-fsbp` uses Security Hub control ids (for password and unused-credential checks
+//! both the exact control and the FSBP standard's IAM.7 / IAM.8).
+//!
 //! | id | severity | references | Prowler | Security Hub |
 //! |---|---|---|---|---|
-//! | `iam_root_mfa_enabled` | critical | cis-aws-3.0 1.5, aws-fsbp IAM.9 | `iam_root_mfa_enabled` | IAM.9 |
-//! | `iam_root_hardware_mfa_enabled` | critical | cis-aws-3.0 1.6, aws-fsbp IAM.6 | `iam_root_hardware_mfa_enabled` | IAM.6 |
-//! | `iam_no_root_access_key` | critical | cis-aws-3.0 1.4, aws-fsbp IAM.4 | `iam_no_root_access_key` | IAM.4 |
-//! | `iam_password_policy_minimum_length_14` | medium | cis-aws-3.0 1.8, aws-fsbp IAM.15 | `iam_password_policy_minimum_length_14` | IAM.15 |
-//! | `iam_password_policy_reuse_24` | medium | cis-aws-3.0 1.9, aws-fsbp IAM.16 | `iam_password_policy_reuse_24` | IAM.16 |
-//! | `iam_user_mfa_enabled_console_access` | high | cis-aws-3.0 1.10, aws-fsbp IAM.5 | `iam_user_mfa_enabled_console_access` | IAM.5 |
-//! | `iam_user_console_access_unused` | medium | cis-aws-3.0 1.12, aws-fsbp IAM.22 | `iam_user_console_access_unused` | IAM.22 |
-//! | `iam_user_accesskey_unused` | medium | cis-aws-3.0 1.12, aws-fsbp IAM.22 | `iam_user_accesskey_unused` | IAM.22 |
-//! | `iam_user_two_active_access_key` | medium | cis-aws-3.0 1.13 | `iam_user_two_active_access_key` | — |
-//! | `iam_rotate_access_key_90_days` | medium | cis-aws-3.0 1.14, aws-fsbp IAM.3 | `iam_rotate_access_key_90_days` | IAM.3 |
-//! | `iam_policy_attached_only_to_group_or_roles` | low | cis-aws-3.0 1.15, aws-fsbp IAM.2 | `iam_policy_attached_only_to_group_or_roles` | IAM.2 |
-//! | `iam_policy_no_administrative_privileges` | high | cis-aws-3.0 1.16, aws-fsbp IAM.1 | `iam_customer_{attached,unattached}_policy_no_administrative_privileges` | IAM.1 |
-//! | `iam_inline_policy_no_administrative_privileges` | high | cis-aws-3.0 1.16 | `iam_inline_policy_no_administrative_privileges` | — |
-//! | `iam_role_trust_policy_no_public_principal` | critical | nist-800-53-r5 AC-3, AC-6 | — | — |
-//! | `iam_role_cross_account_trust_external_id` | high | nist-800-53-r5 AC-3 | — | — |
-//! | `iam_no_expired_server_certificates_stored` | medium | cis-aws-3.0 1.19 | `iam_no_expired_server_certificates_stored` | — |
+//! | `iam_root_mfa_enabled` | critical | cis-aws-3.0 1.5; cis-aws-7.0 2.5; aws-fsbp IAM.9; nist-800-53-r5 IA-2(1); pci-dss-4.0 8.4.1; soc2 CC6.1; hipaa 164.312(d); iso-27001-2022 A.8.5 | `iam_root_mfa_enabled` | IAM.9 |
+//! | `iam_root_hardware_mfa_enabled` | critical | cis-aws-3.0 1.6; cis-aws-7.0 2.6; aws-fsbp IAM.6; nist-800-53-r5 IA-2(1); pci-dss-4.0 8.4.1; soc2 CC6.1; hipaa 164.312(d); iso-27001-2022 A.8.5 | `iam_root_hardware_mfa_enabled` | IAM.6 |
+//! | `iam_no_root_access_key` | critical | cis-aws-3.0 1.4; cis-aws-7.0 2.4; aws-fsbp IAM.4; nist-800-53-r5 AC-6(2); pci-dss-4.0 8.2.2; soc2 CC6.1; hipaa 164.312(a)(2)(i); iso-27001-2022 A.8.2 | `iam_no_root_access_key` | IAM.4 |
+//! | `iam_password_policy_minimum_length_14` | medium | cis-aws-3.0 1.8; cis-aws-7.0 2.8; aws-fsbp IAM.15, IAM.7; pci-dss-4.0 8.3.6; nist-800-53-r5 IA-5(1); soc2 CC6.1; hipaa 164.308(a)(5)(ii)(D); iso-27001-2022 A.5.17 | `iam_password_policy_minimum_length_14` | IAM.15 |
+//! | `iam_password_policy_reuse_24` | medium | cis-aws-3.0 1.9; cis-aws-7.0 2.9; aws-fsbp IAM.16, IAM.7; pci-dss-4.0 8.3.7; nist-800-53-r5 IA-5(1); soc2 CC6.1; hipaa 164.308(a)(5)(ii)(D); iso-27001-2022 A.5.17 | `iam_password_policy_reuse_24` | IAM.16 |
+//! | `iam_password_policy_uppercase` | medium | aws-fsbp IAM.11, IAM.7; pci-dss-4.0 8.3.6; nist-800-53-r5 IA-5(1); soc2 CC6.1; hipaa 164.308(a)(5)(ii)(D); iso-27001-2022 A.5.17 | `iam_password_policy_uppercase` | IAM.11 |
+//! | `iam_password_policy_lowercase` | medium | aws-fsbp IAM.12, IAM.7; pci-dss-4.0 8.3.6; nist-800-53-r5 IA-5(1); soc2 CC6.1; hipaa 164.308(a)(5)(ii)(D); iso-27001-2022 A.5.17 | `iam_password_policy_lowercase` | IAM.12 |
+//! | `iam_password_policy_symbol` | medium | aws-fsbp IAM.13, IAM.7; pci-dss-4.0 8.3.6; nist-800-53-r5 IA-5(1); soc2 CC6.1; hipaa 164.308(a)(5)(ii)(D); iso-27001-2022 A.5.17 | `iam_password_policy_symbol` | IAM.13 |
+//! | `iam_password_policy_number` | medium | aws-fsbp IAM.14, IAM.7; pci-dss-4.0 8.3.6; nist-800-53-r5 IA-5(1); soc2 CC6.1; hipaa 164.308(a)(5)(ii)(D); iso-27001-2022 A.5.17 | `iam_password_policy_number` | IAM.14 |
+//! | `iam_password_policy_expires_passwords_within_90_days_or_less` | medium | aws-fsbp IAM.17, IAM.7; pci-dss-4.0 8.3.9; nist-800-53-r5 IA-5(1); soc2 CC6.1; hipaa 164.308(a)(5)(ii)(D); iso-27001-2022 A.5.17 | `iam_password_policy_expires_passwords_within_90_days_or_less` | IAM.17 |
+//! | `iam_avoid_root_usage` | high | cis-aws-3.0 1.7; cis-aws-7.0 2.7; nist-800-53-r5 AC-6(2); pci-dss-4.0 8.2.2; soc2 CC6.1; hipaa 164.312(a)(2)(i); iso-27001-2022 A.8.2 | `iam_avoid_root_usage` | IAM.20 |
+//! | `iam_support_role_created` | low | cis-aws-3.0 1.17; cis-aws-7.0 2.15; aws-fsbp IAM.18; nist-800-53-r5 IR-4; soc2 CC7.4; iso-27001-2022 A.5.24 | `iam_support_role_created` | IAM.18 |
+//! | `iam_securityaudit_role_created` | low | nist-800-53-r5 CA-7; soc2 CC4.1; iso-27001-2022 A.5.35 | `iam_securityaudit_role_created` | — |
+//! | `iam_user_mfa_enabled_console_access` | high | cis-aws-3.0 1.10; cis-aws-7.0 2.10; aws-fsbp IAM.5; nist-800-53-r5 IA-2(1); pci-dss-4.0 8.4.2; soc2 CC6.1; hipaa 164.312(d); iso-27001-2022 A.8.5 | `iam_user_mfa_enabled_console_access` | IAM.5 |
+//! | `iam_user_hardware_mfa_enabled` | high | nist-800-53-r5 IA-2(1); pci-dss-4.0 8.4.2; soc2 CC6.1; hipaa 164.312(d); iso-27001-2022 A.8.5 | `iam_user_hardware_mfa_enabled` | — |
+//! | `iam_user_console_access_unused` | medium | cis-aws-3.0 1.12; cis-aws-7.0 2.11; aws-fsbp IAM.22, IAM.8; nist-800-53-r5 AC-2(3); pci-dss-4.0 8.2.6; soc2 CC6.2; hipaa 164.308(a)(4)(ii)(C); iso-27001-2022 A.5.18 | `iam_user_console_access_unused` | IAM.22 |
+//! | `iam_user_accesskey_unused` | medium | cis-aws-3.0 1.12; cis-aws-7.0 2.11; aws-fsbp IAM.22, IAM.8; nist-800-53-r5 AC-2(3); pci-dss-4.0 8.2.6; soc2 CC6.2; hipaa 164.308(a)(4)(ii)(C); iso-27001-2022 A.5.18 | `iam_user_accesskey_unused` | IAM.22 |
+//! | `iam_user_no_setup_initial_access_key` | medium | cis-aws-3.0 1.11; nist-800-53-r5 IA-5; soc2 CC6.1; hipaa 164.308(a)(5)(ii)(D); iso-27001-2022 A.5.17 | `iam_user_no_setup_initial_access_key` | — |
+//! | `iam_user_two_active_access_key` | medium | cis-aws-3.0 1.13; nist-800-53-r5 IA-5; soc2 CC6.1; hipaa 164.308(a)(5)(ii)(D); iso-27001-2022 A.5.17 | `iam_user_two_active_access_key` | — |
+//! | `iam_rotate_access_key_90_days` | medium | cis-aws-3.0 1.14; cis-aws-7.0 2.12; aws-fsbp IAM.3; pci-dss-4.0 8.6.3; nist-800-53-r5 IA-5; soc2 CC6.1; hipaa 164.308(a)(5)(ii)(D); iso-27001-2022 A.5.17 | `iam_rotate_access_key_90_days` | IAM.3 |
+//! | `iam_policy_attached_only_to_group_or_roles` | low | cis-aws-3.0 1.15; cis-aws-7.0 2.13; aws-fsbp IAM.2; nist-800-53-r5 AC-2, AC-6; pci-dss-4.0 7.2.2; soc2 CC6.3; hipaa 164.308(a)(4)(ii)(B); iso-27001-2022 A.8.2 | `iam_policy_attached_only_to_group_or_roles` | IAM.2 |
+//! | `iam_user_administrator_access_policy` | critical | cis-aws-3.0 1.16; cis-aws-7.0 2.14; nist-800-53-r5 AC-6; pci-dss-4.0 7.2.2; soc2 CC6.3; hipaa 164.308(a)(4)(ii)(B); iso-27001-2022 A.8.2 | `iam_user_administrator_access_policy`, `iam_aws_attached_policy_no_administrative_privileges` | — |
+//! | `iam_group_administrator_access_policy` | high | cis-aws-3.0 1.16; cis-aws-7.0 2.14; nist-800-53-r5 AC-6; pci-dss-4.0 7.2.2; soc2 CC6.3; hipaa 164.308(a)(4)(ii)(B); iso-27001-2022 A.8.2 | `iam_group_administrator_access_policy`, `iam_aws_attached_policy_no_administrative_privileges` | — |
+//! | `iam_role_administratoraccess_policy` | high | cis-aws-3.0 1.16; cis-aws-7.0 2.14; nist-800-53-r5 AC-6; pci-dss-4.0 7.2.2; soc2 CC6.3; hipaa 164.308(a)(4)(ii)(B); iso-27001-2022 A.8.2 | `iam_role_administratoraccess_policy`, `iam_aws_attached_policy_no_administrative_privileges` | — |
+//! | `iam_policy_cloudshell_admin_not_attached` | medium | cis-aws-3.0 1.22; cis-aws-7.0 2.20; aws-fsbp IAM.27; nist-800-53-r5 AC-6; pci-dss-4.0 7.2.2; soc2 CC6.3; hipaa 164.308(a)(4)(ii)(B); iso-27001-2022 A.8.2 | `iam_policy_cloudshell_admin_not_attached` | IAM.27 |
+//! | `iam_policy_no_administrative_privileges` | high | cis-aws-3.0 1.16; cis-aws-7.0 2.14; aws-fsbp IAM.1; nist-800-53-r5 AC-6; pci-dss-4.0 7.2.2; soc2 CC6.3; hipaa 164.308(a)(4)(ii)(B); iso-27001-2022 A.8.2 | `iam_customer_attached_policy_no_administrative_privileges`, `iam_customer_unattached_policy_no_administrative_privileges` | IAM.1 |
+//! | `iam_inline_policy_no_administrative_privileges` | high | cis-aws-3.0 1.16; cis-aws-7.0 2.14; nist-800-53-r5 AC-6; pci-dss-4.0 7.2.2; soc2 CC6.3; hipaa 164.308(a)(4)(ii)(B); iso-27001-2022 A.8.2 | `iam_inline_policy_no_administrative_privileges` | — |
+//! | `iam_policy_no_full_access_to_kms` | medium | nist-800-53-r5 SC-12, AC-6; pci-dss-4.0 3.6.1, 7.2.2; iso-27001-2022 A.8.24, A.8.2; soc2 CC6.3; hipaa 164.308(a)(4)(ii)(B) | `iam_policy_no_full_access_to_kms` | — |
+//! | `iam_inline_policy_no_full_access_to_kms` | medium | nist-800-53-r5 SC-12, AC-6; pci-dss-4.0 3.6.1, 7.2.2; iso-27001-2022 A.8.24, A.8.2; soc2 CC6.3; hipaa 164.308(a)(4)(ii)(B) | `iam_inline_policy_no_full_access_to_kms` | — |
+//! | `iam_policy_no_full_access_to_cloudtrail` | medium | nist-800-53-r5 AU-9, AC-6; pci-dss-4.0 10.3.2, 7.2.2; hipaa 164.312(b), 164.308(a)(4)(ii)(B); iso-27001-2022 A.8.15, A.8.2; soc2 CC6.3 | `iam_policy_no_full_access_to_cloudtrail` | — |
+//! | `iam_inline_policy_no_full_access_to_cloudtrail` | high | nist-800-53-r5 AU-9, AC-6; pci-dss-4.0 10.3.2, 7.2.2; hipaa 164.312(b), 164.308(a)(4)(ii)(B); iso-27001-2022 A.8.15, A.8.2; soc2 CC6.3 | `iam_inline_policy_no_full_access_to_cloudtrail` | — |
+//! | `iam_policy_allows_privilege_escalation` | high | nist-800-53-r5 AC-6(10), AC-6; pci-dss-4.0 7.2.2; soc2 CC6.3; hipaa 164.308(a)(4)(ii)(B); iso-27001-2022 A.8.2 | `iam_policy_allows_privilege_escalation` | — |
+//! | `iam_inline_policy_allows_privilege_escalation` | high | nist-800-53-r5 AC-6(10), AC-6; pci-dss-4.0 7.2.2; soc2 CC6.3; hipaa 164.308(a)(4)(ii)(B); iso-27001-2022 A.8.2 | `iam_inline_policy_allows_privilege_escalation` | — |
+//! | `iam_policy_no_wildcard_service_actions` | low | aws-fsbp IAM.21; nist-800-53-r5 AC-6; pci-dss-4.0 7.2.2; soc2 CC6.3; hipaa 164.308(a)(4)(ii)(B); iso-27001-2022 A.8.2 | — | IAM.21 |
+//! | `iam_no_custom_policy_permissive_role_assumption` | high | nist-800-53-r5 AC-6; pci-dss-4.0 7.2.2; soc2 CC6.3; hipaa 164.308(a)(4)(ii)(B); iso-27001-2022 A.8.2 | `iam_no_custom_policy_permissive_role_assumption` | — |
+//! | `iam_policy_no_wildcard_marketplace_subscribe` | medium | nist-800-53-r5 AC-6; pci-dss-4.0 7.2.2; soc2 CC6.3; hipaa 164.308(a)(4)(ii)(B); iso-27001-2022 A.8.2 | `iam_policy_no_wildcard_marketplace_subscribe` | — |
+//! | `iam_inline_policy_no_wildcard_marketplace_subscribe` | medium | nist-800-53-r5 AC-6; pci-dss-4.0 7.2.2; soc2 CC6.3; hipaa 164.308(a)(4)(ii)(B); iso-27001-2022 A.8.2 | `iam_inline_policy_no_wildcard_marketplace_subscribe` | — |
+//! | `iam_role_trust_policy_no_public_principal` | critical | nist-800-53-r5 AC-6, AC-3; soc2 CC6.1; hipaa 164.312(a)(1); iso-27001-2022 A.5.15 | — | — |
+//! | `iam_role_cross_account_trust_external_id` | high | iso-27001-2022 A.5.19, A.5.15; nist-800-53-r5 AC-3; soc2 CC6.1; hipaa 164.312(a)(1) | — | — |
+//! | `iam_role_cross_service_confused_deputy_prevention` | high | nist-800-53-r5 AC-3; soc2 CC6.1; hipaa 164.312(a)(1); iso-27001-2022 A.5.15 | `iam_role_cross_service_confused_deputy_prevention` | — |
+//! | `iam_role_cross_account_readonlyaccess_policy` | high | iso-27001-2022 A.5.19, A.5.15, A.8.2; nist-800-53-r5 AC-3, AC-6; soc2 CC6.1, CC6.3; hipaa 164.312(a)(1), 164.308(a)(4)(ii)(B); pci-dss-4.0 7.2.2 | `iam_role_cross_account_readonlyaccess_policy` | — |
+//! | `iam_role_unused` | low | nist-800-53-r5 AC-2(3); soc2 CC6.2; hipaa 164.308(a)(4)(ii)(C); iso-27001-2022 A.5.18 | — | — |
+//! | `iam_no_expired_server_certificates_stored` | medium | cis-aws-3.0 1.19; cis-aws-7.0 2.17; aws-fsbp IAM.26; nist-800-53-r5 SC-17; pci-dss-4.0 4.2.1; soc2 CC6.7; hipaa 164.312(e)(1); iso-27001-2022 A.8.24 | `iam_no_expired_server_certificates_stored` | IAM.26 |
 //!
 //! Decisions worth knowing:
 //! - Users without a console password pass the console checks (MFA, unused password) with a
@@ -41,6 +75,22 @@
 //! - A trust policy open to every principal passes only with a positive condition on a caller
 //!   key (`aws:PrincipalOrgID`, `aws:PrincipalArn`, `aws:SourceAccount`…); `sts:ExternalId` is
 //!   what the cross-account check requires, but it does not make an open trust safe.
+//! - "Full access to KMS / CloudTrail" is an `Allow` of every action of the service (`kms:*`,
+//!   `*`, a pattern such as `k*`, or a `NotAction` that spares the service) on every resource;
+//!   any `Deny` of some of the service's actions means the access is not full.
+//! - Privilege escalation counts an action when an `Allow` covers it and no unconditional `Deny`
+//!   on `*` takes it back; resources and conditions of the `Allow` are not weighed (which role can
+//!   be passed depends on what exists), except that managing one's own keys and password
+//!   (`user/${aws:username}`) is self-service.
+//! - The root user's last use comes from the credential report's root row; a report without one
+//!   (emulators) makes `iam_avoid_root_usage` an error, never a pass.
+//! - "A support role exists" and "a security audit role exists" are account-wide questions,
+//!   answered from the account's `aws_managed_policy_roles` (which roles have which AWS managed
+//!   policies), so they do not depend on which roles share a batch with the account.
+//! - The cross-service confused deputy check, like Prowler's, covers every service principal;
+//!   services whose trust cannot carry `aws:SourceAccount` still fail, by design.
+//! - A role IAM has no record of using (it tracks 400 days) is judged by its creation date, so a
+//!   new role is not flagged as unused before 90 days have passed.
 
 pub mod checks;
 
@@ -64,18 +114,45 @@ impl RulePlugin for IamRules {
             account::root_mfa_enabled(),
             account::root_hardware_mfa_enabled(),
             account::no_root_access_key(),
-            account::password_policy_minimum_length_14(),
-            account::password_policy_reuse_24(),
+            password_policy::password_policy_minimum_length_14(),
+            password_policy::password_policy_reuse_24(),
+            password_policy::password_policy_uppercase(),
+            password_policy::password_policy_lowercase(),
+            password_policy::password_policy_symbol(),
+            password_policy::password_policy_number(),
+            password_policy::password_policy_expires_within_90_days(),
+            account::avoid_root_usage(),
+            account::support_role_created(),
+            account::securityaudit_role_created(),
             users::mfa_enabled_console_access(),
+            users::hardware_mfa_enabled(),
             users::console_access_unused(),
             users::accesskey_unused(),
+            users::no_setup_initial_access_key(),
             users::two_active_access_key(),
             users::rotate_access_key_90_days(),
             users::policy_attached_only_to_group_or_roles(),
+            attachments::user_administrator_access_policy(),
+            attachments::group_administrator_access_policy(),
+            attachments::role_administratoraccess_policy(),
+            attachments::cloudshell_admin_not_attached(),
             policies::policy_no_administrative_privileges(),
             policies::inline_policy_no_administrative_privileges(),
+            policies::KMS_ACCESS.managed(),
+            policies::KMS_ACCESS.inline(),
+            policies::CLOUDTRAIL_ACCESS.managed(),
+            policies::CLOUDTRAIL_ACCESS.inline(),
+            policies::ESCALATION.managed(),
+            policies::ESCALATION.inline(),
+            policies::policy_no_wildcard_service_actions(),
+            policies::no_custom_policy_permissive_role_assumption(),
+            policies::MARKETPLACE.managed(),
+            policies::MARKETPLACE.inline(),
             roles::trust_policy_no_public_principal(),
             roles::cross_account_trust_external_id(),
+            roles::cross_service_confused_deputy_prevention(),
+            roles::cross_account_readonlyaccess_policy(),
+            roles::role_unused(),
             certificates::no_expired_server_certificates_stored(),
         ]
     }
@@ -113,6 +190,8 @@ mod test_support {
                 "expire_passwords": true, "max_password_age": 90,
                 "password_reuse_prevention": 24, "hard_expiry": false},
             "credential_report_generated": "2024-12-31T00:00:00Z",
+            "aws_managed_policy_roles": {"AWSSupportAccess": ["support"],
+                "SecurityAudit": ["audit"], "ReadOnlyAccess": ["audit"]},
             "errors": {}
         });
         resource(
@@ -137,8 +216,8 @@ mod test_support {
             "create_date": "2024-01-10T09:00:00Z", "tags": {},
             "password_enabled": true, "password_last_used": "2024-12-20T10:00:00Z",
             "password_last_changed": "2024-10-10T09:05:00Z", "mfa_active": true,
-            "mfa_devices": [{"serial_number": format!("arn:aws:iam::{ACCOUNT}:mfa/{name}"),
-                "type": "virtual", "enable_date": "2024-01-10T09:10:00Z"}],
+            "mfa_devices": [{"serial_number": format!("arn:aws:iam::{ACCOUNT}:u2f/user/{name}/key"),
+                "type": "hardware", "enable_date": "2024-01-10T09:10:00Z"}],
             "access_keys": [{"id": "AKIAEXAMPLE", "status": "Active", "create_date": "2024-11-01T00:00:00Z",
                 "last_used_date": "2024-12-30T08:00:00Z", "last_used_service": "s3",
                 "last_used_region": "us-east-1"}],
@@ -158,13 +237,14 @@ mod test_support {
         resource(arn, "aws:iam:group", name, props, overrides)
     }
 
-    /// A role an EC2 instance assumes.
+    /// A role an EC2 instance assumes, guarded against the confused deputy.
     pub fn role(name: &str, overrides: Value) -> Resource {
         let arn = format!("arn:aws:iam::{ACCOUNT}:role/{name}");
         let props = json!({"name": name, "id": "AROAEXAMPLE", "arn": arn, "path": "/",
             "create_date": "2023-01-10T09:00:00Z",
             "trust_policy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-                "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+                "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}}]},
             "attached_policies": [], "inline_policies": [], "instance_profiles": [],
             "last_used": {"date": "2024-12-30T00:00:00Z", "region": "us-east-1"},
             "max_session_duration": 3600, "service_linked": false,
@@ -229,14 +309,15 @@ mod tests {
     #[test]
     fn metadata_is_complete() {
         testing::assert_plugin_valid::<IamRules>();
-        assert_eq!(IamRules::checks().len(), 16);
+        assert_eq!(IamRules::checks().len(), 43);
     }
 
     #[test]
     fn compliant_resources_pass_everything() {
         let findings = run::<IamRules>(&compliant());
-        // account 5 + user 6 + inline on user/group/role 3 + role trust 2 + policy 1 + cert 1.
-        assert_eq!(findings.len(), 18);
+        // account 13 + user 8 + on each of user/group/role: inline 5, AdministratorAccess 1,
+        // CloudShell 1 + role 5 + customer policy 7 + certificate 1.
+        assert_eq!(findings.len(), 13 + 8 + 3 * 7 + 5 + 7 + 1);
         for f in &findings {
             assert_eq!(
                 f.status,
@@ -275,7 +356,7 @@ mod tests {
             json!({"errors": {"*": {"code": "AccessDenied", "category": "access_denied"}}}),
         );
         let findings = run::<IamRules>(&[u]);
-        assert_eq!(findings.len(), 7);
+        assert_eq!(findings.len(), 8 + 7);
         assert!(findings.iter().all(|f| f.status == Status::Error));
     }
 

@@ -90,8 +90,10 @@ pub mod log;
 mod meta;
 pub mod net;
 pub mod policy;
+pub mod privilege;
 pub mod resource;
 pub mod rule;
+pub mod secrets;
 pub mod testing;
 pub mod time;
 

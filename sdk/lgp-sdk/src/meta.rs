@@ -202,6 +202,26 @@ impl CheckMeta {
         self
     }
 
+    /// Adds every `(framework, control)` of `references`, in order: a set of controls that
+    /// several checks share, named once by the plugin (e.g. "least privilege") so each check
+    /// does not spell it again.
+    ///
+    /// ```
+    /// use lgp_sdk::{CheckMeta, Severity};
+    ///
+    /// const LEAST_PRIVILEGE: &[(&str, &str)] = &[("nist-800-53-r5", "AC-6"), ("soc2", "CC6.3")];
+    /// let meta = CheckMeta::new("iam_x", "X", Severity::High)
+    ///     .reference("cis-aws-3.0", "1.16")
+    ///     .references(LEAST_PRIVILEGE);
+    /// let controls: Vec<&str> = meta.references.iter().map(|r| r.control.as_str()).collect();
+    /// assert_eq!(controls, ["1.16", "AC-6", "CC6.3"]);
+    /// ```
+    pub fn references(self, references: &[(&str, &str)]) -> Self {
+        references.iter().fold(self, |meta, &(framework, control)| {
+            meta.reference(framework, control)
+        })
+    }
+
     /// Adds the id of the same check in another tool, e.g. `("prowler", "s3_bucket_acl_prohibited")`.
     pub fn equivalent(mut self, tool: impl Into<String>, id: impl Into<String>) -> Self {
         self.equivalents.push(Equivalent {

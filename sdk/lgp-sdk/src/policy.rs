@@ -26,6 +26,8 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
 
+mod cross_account;
+
 /// Why a policy document could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyError(String);
@@ -206,6 +208,12 @@ impl Statement {
         })
     }
 
+    /// How findings name the statement: its `Sid`, or `#<index>` when it has none (`index` is
+    /// its position in the document's `statements`).
+    pub fn label(&self, index: usize) -> String {
+        self.sid.clone().unwrap_or_else(|| format!("#{index}"))
+    }
+
     /// Whether the statement covers `action` (e.g. `s3:GetObject`): some `Action` pattern matches
     /// it, or it has `NotAction` and no `NotAction` pattern matches it. Matching is
     /// case-insensitive with `*` and `?` wildcards, as in IAM.
@@ -240,6 +248,16 @@ impl Statement {
     /// on a caller key such as `aws:SourceAccount`, `aws:PrincipalOrgID`, `aws:SourceVpce` or
     /// `aws:SourceIp`, with a value that is not a wildcard (`*`, `0.0.0.0/0`, `::/0`).
     pub fn condition_restricts_caller(&self) -> bool {
+        self.positive_condition(true, |key, value| {
+            CALLER_KEYS.contains(&key) && value != "*" && !net::is_world_cidr(value)
+        })
+    }
+
+    /// Whether some positive condition — an operator on strings or ARNs (or on IP addresses,
+    /// when `ip`), neither negated nor `…IfExists`, `ForAnyValue:` allowed — has a key whose
+    /// values, one or more, all satisfy `accepts(key, value)`; the key is given lowercased.
+    /// Values that are not a string or a list of strings satisfy nothing.
+    fn positive_condition(&self, ip: bool, accepts: impl Fn(&str, &str) -> bool) -> bool {
         let Some(condition) = &self.condition else {
             return false;
         };
@@ -248,15 +266,14 @@ impl Statement {
             let op = op.strip_prefix("foranyvalue:").unwrap_or(&op);
             let positive = !op.ends_with("ifexists")
                 && !op.contains("not")
-                && (op.starts_with("string") || op.starts_with("arn") || op == "ipaddress");
+                && (op.starts_with("string") || op.starts_with("arn") || (ip && op == "ipaddress"));
             positive
                 && keys.as_object().is_some_and(|keys| {
                     keys.iter().any(|(key, values)| {
-                        CALLER_KEYS.contains(&key.to_ascii_lowercase().as_str())
-                            && string_or_list(values, key).is_ok_and(|values| {
-                                !values.is_empty()
-                                    && values.iter().all(|v| v != "*" && !net::is_world_cidr(v))
-                            })
+                        let key = key.to_ascii_lowercase();
+                        string_or_list(values, &key).is_ok_and(|values| {
+                            !values.is_empty() && values.iter().all(|v| accepts(&key, v))
+                        })
                     })
                 })
         })
@@ -300,29 +317,75 @@ impl Statement {
         self.effect == Effect::Allow && all_actions && all_resources
     }
 
+    /// Whether the statement covers every resource: `"*"` among `Resource`, or a `NotResource`
+    /// (every resource but a few), as [`Statement::grants_full_admin`] reads it.
+    pub fn covers_all_resources(&self) -> bool {
+        !self.not_resource.is_empty() || self.resource.iter().any(|r| r == "*")
+    }
+
+    /// Whether this statement certainly takes `action` away: a `Deny` covering `action` on
+    /// `"*"` with no `Condition`. A conditional `Deny`, or one on some resources only, leaves
+    /// the action allowed in some requests, so it does not count.
+    pub fn blocks(&self, action: &str) -> bool {
+        self.denies(action) && self.resource.iter().any(|r| r == "*") && self.condition.is_none()
+    }
+
+    /// Whether the statement's actions may include some action of `service` (e.g. `kms`): an
+    /// `Action` pattern that can match a `kms:` action, or a `NotAction` that does not exclude
+    /// the whole service.
+    pub fn touches_service(&self, service: &str) -> bool {
+        if !self.action.is_empty() {
+            self.action
+                .iter()
+                .any(|p| pattern_touches_service(p, service))
+        } else if !self.not_action.is_empty() {
+            !self
+                .not_action
+                .iter()
+                .any(|p| pattern_covers_service(p, service))
+        } else {
+            false
+        }
+    }
+
+    /// Whether this is an `Allow` of every action of `service` (`kms:*`, `*`, `*:*`, `k*`, or
+    /// a `NotAction` that excludes nothing of the service) on every resource (see
+    /// [`Statement::covers_all_resources`]). `Condition` is ignored, as for
+    /// [`Statement::grants_full_admin`].
+    pub fn grants_service_wildcard(&self, service: &str) -> bool {
+        let every_action = if !self.action.is_empty() {
+            self.action
+                .iter()
+                .any(|p| pattern_covers_service(p, service))
+        } else {
+            !self.not_action.is_empty()
+                && !self
+                    .not_action
+                    .iter()
+                    .any(|p| pattern_touches_service(p, service))
+        };
+        self.effect == Effect::Allow && every_action && self.covers_all_resources()
+    }
+
+    /// The `Action` patterns of an `Allow` that grant every action of a service: `"*"`, or
+    /// `<service>:*` (Security Hub IAM.21's "Service:*"). Empty for `Deny` and for `NotAction`.
+    pub fn service_wildcard_actions(&self) -> Vec<&str> {
+        if self.effect != Effect::Allow {
+            return Vec::new();
+        }
+        self.action
+            .iter()
+            .filter(|a| *a == "*" || a.split_once(':').is_some_and(|(_, name)| name == "*"))
+            .map(String::as_str)
+            .collect()
+    }
+
     /// Whether the `Condition` requires `key` (case-insensitive, e.g. `sts:ExternalId`) to match
     /// specific values: a positive string or ARN operator (not negated, not `…IfExists`) with at
     /// least one value and no wildcard-only value (`*`).
     pub fn condition_requires(&self, key: &str) -> bool {
-        let Some(condition) = &self.condition else {
-            return false;
-        };
-        condition.iter().any(|(operator, keys)| {
-            let op = operator.to_ascii_lowercase();
-            let op = op.strip_prefix("foranyvalue:").unwrap_or(&op);
-            let positive = !op.ends_with("ifexists")
-                && !op.contains("not")
-                && (op.starts_with("string") || op.starts_with("arn"));
-            positive
-                && keys.as_object().is_some_and(|keys| {
-                    keys.iter().any(|(k, values)| {
-                        k.eq_ignore_ascii_case(key)
-                            && string_or_list(values, k).is_ok_and(|values| {
-                                !values.is_empty() && values.iter().all(|v| v != "*")
-                            })
-                    })
-                })
-        })
+        let key = key.to_ascii_lowercase();
+        self.positive_condition(false, |k, value| k == key && value != "*")
     }
 }
 
@@ -347,6 +410,39 @@ fn string_or_list(value: &Value, field: &str) -> Result<Vec<String>, PolicyError
         other => Err(invalid(format!(
             "{field} must be a string or a list, found {other}"
         ))),
+    }
+}
+
+/// The literal text of `pattern` before its first wildcard.
+fn literal_prefix(pattern: &str) -> &str {
+    pattern
+        .find(['*', '?'])
+        .map_or(pattern, |end| &pattern[..end])
+}
+
+/// Whether an action pattern matches every action of `service`: it ends in `*`, and what comes
+/// before that `*` matches a prefix of `<service>:` (so `kms:*`, `*`, `*:*`, `k*`, `km?:*`).
+fn pattern_covers_service(pattern: &str, service: &str) -> bool {
+    let Some(head) = pattern.strip_suffix('*') else {
+        return false;
+    };
+    let namespace = format!("{service}:");
+    (0..=namespace.len())
+        .any(|end| namespace.is_char_boundary(end) && wildcard_match(head, &namespace[..end]))
+}
+
+/// Whether an action pattern can match some action of `service`: its service part (before
+/// `:`) matches the service, or, without `:`, its literal prefix is compatible with
+/// `<service>:`.
+fn pattern_touches_service(pattern: &str, service: &str) -> bool {
+    match pattern.split_once(':') {
+        Some((namespace, _)) => wildcard_match(namespace, service),
+        None if pattern.contains(['*', '?']) => {
+            let prefix = literal_prefix(pattern).to_ascii_lowercase();
+            let namespace = format!("{service}:").to_ascii_lowercase();
+            namespace.starts_with(&prefix) || prefix.starts_with(&namespace)
+        }
+        None => false,
     }
 }
 
@@ -406,6 +502,17 @@ impl PolicyDocument {
         self.public_statements().any(|s| s.matches_action(action))
     }
 
+    /// The labels ([`Statement::label`]) of the statements that satisfy `matches`, in document
+    /// order: how findings name the statements they are about.
+    pub fn statement_labels(&self, matches: impl Fn(&Statement) -> bool) -> Vec<String> {
+        self.statements
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| matches(s))
+            .map(|(i, s)| s.label(i))
+            .collect()
+    }
+
     /// The statements that grant full administrative access (see
     /// [`Statement::grants_full_admin`]).
     pub fn full_admin_statements(&self) -> impl Iterator<Item = &Statement> {
@@ -415,6 +522,42 @@ impl PolicyDocument {
     /// Whether some statement allows `action` to anyone it names (public or not).
     pub fn allows(&self, action: &str) -> bool {
         self.statements.iter().any(|s| s.allows(action))
+    }
+
+    /// Whether some statement certainly takes `action` away (see [`Statement::blocks`]).
+    pub fn blocks(&self, action: &str) -> bool {
+        self.statements.iter().any(|s| s.blocks(action))
+    }
+
+    /// Whether the document grants `action` on some resource after its `Deny` statements: an
+    /// `Allow` covers it (wildcards and `NotAction` honoured, conditions ignored) and no
+    /// unconditional `Deny` on `"*"` takes it away.
+    pub fn grants(&self, action: &str) -> bool {
+        self.allows(action) && !self.blocks(action)
+    }
+
+    /// Whether the document grants `action` on every resource (`"*"` or a `NotResource`) after
+    /// its `Deny` statements.
+    pub fn grants_on_all_resources(&self, action: &str) -> bool {
+        self.statements
+            .iter()
+            .any(|s| s.allows(action) && s.covers_all_resources())
+            && !self.blocks(action)
+    }
+
+    /// Whether the document grants full access to `service` (e.g. `kms`, `cloudtrail`): some
+    /// statement allows every action of the service on every resource (see
+    /// [`Statement::grants_service_wildcard`]) and no `Deny` statement touches the service — any
+    /// `Deny` of some of its actions, whatever its resources or conditions, means the access is
+    /// not full.
+    pub fn grants_full_service_access(&self, service: &str) -> bool {
+        self.statements
+            .iter()
+            .any(|s| s.grants_service_wildcard(service))
+            && !self
+                .statements
+                .iter()
+                .any(|s| s.effect == Effect::Deny && s.touches_service(service))
     }
 }
 
@@ -605,6 +748,104 @@ mod tests {
         assert!(!admin(
             json!({"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::b/*"})
         ));
+    }
+
+    #[test]
+    fn grants_after_deny() {
+        let d = doc(json!({"Statement": [
+            {"Effect": "Allow", "Action": "iam:*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "iam:CreateAccessKey", "Resource": "*"},
+            {"Effect": "Deny", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/admin"},
+            {"Effect": "Deny", "Action": "iam:PutUserPolicy", "Resource": "*",
+             "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}]}));
+        assert!(!d.grants("iam:CreateAccessKey"));
+        // A Deny on one resource, or under a condition, leaves the action granted elsewhere.
+        assert!(d.grants("iam:PassRole"));
+        assert!(d.grants("iam:PutUserPolicy"));
+        assert!(!d.grants("s3:GetObject"));
+        let not_action = doc(json!({"Statement": [
+            {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"},
+            {"Effect": "Deny", "NotAction": ["s3:*", "ec2:*"], "Resource": "*"}]}));
+        assert!(not_action.grants("s3:GetObject"));
+        assert!(!not_action.grants("kms:Decrypt"));
+        assert!(!not_action.grants("iam:PassRole"));
+        let scoped = doc(
+            json!({"Statement": {"Effect": "Allow", "Action": "sts:AssumeRole",
+            "Resource": "arn:aws:iam::111122223333:role/x"}}),
+        );
+        assert!(scoped.grants("sts:AssumeRole"));
+        assert!(!scoped.grants_on_all_resources("sts:AssumeRole"));
+        let all = doc(
+            json!({"Statement": {"Effect": "Allow", "Action": ["sts:Assume*"], "Resource": ["*"]}}),
+        );
+        assert!(all.grants_on_all_resources("sts:AssumeRole"));
+    }
+
+    #[test]
+    fn full_service_access() {
+        let full = |v: Value| doc(json!({"Statement": v})).grants_full_service_access("kms");
+        assert!(full(
+            json!({"Effect": "Allow", "Action": "kms:*", "Resource": "*"})
+        ));
+        assert!(full(
+            json!({"Effect": "Allow", "Action": ["s3:GetObject", "KMS:*"], "Resource": ["*"]})
+        ));
+        assert!(full(
+            json!({"Effect": "Allow", "Action": "*", "Resource": "*"})
+        ));
+        assert!(full(
+            json!({"Effect": "Allow", "Action": "k*", "Resource": "*"})
+        ));
+        assert!(full(
+            json!({"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"})
+        ));
+        assert!(!full(
+            json!({"Effect": "Allow", "NotAction": "kms:Decrypt", "Resource": "*"})
+        ));
+        assert!(!full(
+            json!({"Effect": "Allow", "NotAction": "*", "Resource": "*"})
+        ));
+        assert!(!full(
+            json!({"Effect": "Allow", "Action": "kms:Create*", "Resource": "*"})
+        ));
+        assert!(!full(
+            json!({"Effect": "Allow", "Action": "kms:?", "Resource": "*"})
+        ));
+        assert!(!full(json!({"Effect": "Allow", "Action": "kms:*",
+            "Resource": "arn:aws:kms:us-east-1:111122223333:key/k"})));
+        assert!(!full(
+            json!({"Effect": "Deny", "Action": "kms:*", "Resource": "*"})
+        ));
+        // Any Deny of part of the service means the access is not full.
+        assert!(!full(
+            json!([{"Effect": "Allow", "Action": "kms:*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "kms:ScheduleKeyDeletion", "Resource": "arn:aws:kms:*:*:key/k"}])
+        ));
+        assert!(!full(
+            json!([{"Effect": "Allow", "Action": "kms:*", "Resource": "*"},
+            {"Effect": "Deny", "NotAction": "s3:*", "Resource": "*"}])
+        ));
+        // A Deny of other services does not matter.
+        assert!(full(
+            json!([{"Effect": "Allow", "Action": "kms:*", "Resource": "*"},
+            {"Effect": "Deny", "Action": ["s3:*", "kmsx:*"], "Resource": "*"},
+            {"Effect": "Deny", "NotAction": "k*", "Resource": "*"}])
+        ));
+    }
+
+    #[test]
+    fn service_wildcards() {
+        let d = doc(json!({"Statement": [
+            {"Effect": "Allow", "Action": ["s3:*", "ec2:Describe*", "*"], "Resource": "arn:aws:s3:::b"},
+            {"Effect": "Deny", "Action": "iam:*", "Resource": "*"}]}));
+        assert_eq!(
+            d.statements[0].service_wildcard_actions(),
+            vec!["s3:*", "*"]
+        );
+        assert!(d.statements[1].service_wildcard_actions().is_empty());
+        assert!(pattern_touches_service("kms*Decrypt", "kms"));
+        assert!(!pattern_touches_service("s3*", "kms"));
+        assert!(!pattern_touches_service("kms", "kms"));
     }
 
     #[test]

@@ -8,6 +8,10 @@ use std::process::ExitCode;
 
 /// Runs `lgp checks`.
 pub async fn run(global: &Global, args: ChecksArgs) -> anyhow::Result<ExitCode> {
+    // An id outside the catalogue would silently match nothing: refuse it, naming the known ids.
+    if let Some(id) = &args.framework {
+        lgp_frameworks::Catalogue::builtin().framework(id)?;
+    }
     let runtime = host::runtime(global)?;
     let plugins = host::builtins(&runtime).await?;
     let mut checks: Vec<&CheckMeta> = plugins
@@ -24,11 +28,9 @@ pub async fn run(global: &Global, args: ChecksArgs) -> anyhow::Result<ExitCode> 
                 .is_none_or(|s| c.severity.as_str().eq_ignore_ascii_case(s))
         })
         .filter(|c| {
-            args.framework.as_ref().is_none_or(|f| {
-                c.references
-                    .iter()
-                    .any(|r| r.framework.eq_ignore_ascii_case(f))
-            })
+            args.framework
+                .as_ref()
+                .is_none_or(|f| c.references.iter().any(|r| r.framework == *f))
         })
         .collect();
     checks.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id)));

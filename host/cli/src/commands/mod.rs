@@ -1,9 +1,12 @@
 //! One module per subcommand.
 
 pub mod checks;
+pub mod frameworks;
+pub mod mute;
 pub mod plugin;
 pub mod scan;
 pub mod snapshot;
+pub mod store;
 
 use std::process::ExitCode;
 

@@ -91,6 +91,7 @@ pub async fn execute(
         schema_version: report::REPORT_SCHEMA_VERSION,
         scan: &scan,
         totals: report::totals(&rows),
+        muted: rows.iter().filter(|r| r.muted).count(),
         results: rows,
     };
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;

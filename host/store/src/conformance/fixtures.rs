@@ -78,6 +78,7 @@ pub(super) fn new_result(check: &str, arn: &str, status: Status) -> NewResult {
         severity: Severity::High,
         message: format!("{check} is {status} on {arn}"),
         evidence: serde_json::json!({ "status": status.as_str() }),
+        muted: false,
     }
 }
 

@@ -46,6 +46,7 @@ where
         inventory::inventory_filters,
         inventory::remove_keeps_history,
         results::transitions,
+        results::mute_changes,
         results::retire_and_return,
         results::listing_and_filters,
         alerts::alerts_round_trip,

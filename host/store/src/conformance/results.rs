@@ -125,6 +125,115 @@ pub(super) async fn transitions(store: &dyn Store) {
     assert_not_found(store.get_result(&t, "0000").await, "result");
 }
 
+pub(super) async fn mute_changes(store: &dyn Store) {
+    let t = tenant("acme");
+    let (r1, r2) = (arn(1), arn(2));
+    let check = "s3_bucket_public";
+    let muted = |arn: &str, status| {
+        let mut r = new_result(check, arn, status);
+        r.muted = true;
+        r
+    };
+
+    // A new failure that is muted is stored and marked, but is no new failure.
+    let first = store
+        .apply_results(
+            &t,
+            &scan_id(1),
+            at(1),
+            &[
+                muted(&r1, Status::Fail),
+                new_result(check, &r2, Status::Fail),
+            ],
+        )
+        .await
+        .expect("apply");
+    let m = first
+        .iter()
+        .find(|tr| tr.record.resource_arn == r1)
+        .expect("r1");
+    assert!(m.record.muted && !m.is_new_failure() && !m.is_resolution());
+    let id2 = result_id(&t, check, &r2);
+
+    // Muting a counted failure resolves it; the history records the mute.
+    let tr = one(
+        store
+            .apply_results(&t, &scan_id(2), at(2), &[muted(&r2, Status::Fail)])
+            .await
+            .expect("apply"),
+        "fail → muted fail",
+    );
+    assert_eq!(
+        (tr.previous, tr.previous_muted),
+        (Some(Status::Fail), false)
+    );
+    assert!(tr.record.muted && tr.is_resolution() && !tr.is_new_failure());
+    let stored = store.get_result(&t, &id2).await.expect("get");
+    assert!(stored.muted);
+    assert_eq!(
+        stored
+            .history
+            .iter()
+            .map(|h| (h.status, h.muted))
+            .collect::<Vec<_>>(),
+        [(Status::Fail, false), (Status::Fail, true)]
+    );
+
+    // Still muted and failing: nothing to report.
+    assert!(
+        store
+            .apply_results(&t, &scan_id(3), at(3), &[muted(&r2, Status::Fail)])
+            .await
+            .expect("apply")
+            .is_empty()
+    );
+
+    // The mute ends (expired or removed) while it still fails: a new failure again.
+    let tr = one(
+        store
+            .apply_results(
+                &t,
+                &scan_id(4),
+                at(4),
+                &[new_result(check, &r2, Status::Fail)],
+            )
+            .await
+            .expect("apply"),
+        "muted fail → fail",
+    );
+    assert_eq!((tr.previous, tr.previous_muted), (Some(Status::Fail), true));
+    assert!(!tr.record.muted && tr.is_new_failure() && !tr.is_resolution());
+
+    // A muted failure that passes resolves nothing (it was not counted).
+    let tr = one(
+        store
+            .apply_results(&t, &scan_id(5), at(5), &[muted(&r1, Status::Pass)])
+            .await
+            .expect("apply"),
+        "muted fail → muted pass",
+    );
+    assert!(!tr.is_resolution() && !tr.is_new_failure());
+    let listed = store
+        .list_results(
+            &t,
+            &ResultFilter {
+                muted: Some(true),
+                ..ResultFilter::default()
+            },
+            &crate::PageRequest::first(10),
+        )
+        .await
+        .expect("list");
+    assert_eq!(
+        listed
+            .items
+            .iter()
+            .map(|r| r.resource_arn.as_str())
+            .collect::<Vec<_>>(),
+        [r1.as_str()]
+    );
+}
+
 pub(super) async fn retire_and_return(store: &dyn Store) {
     let t = tenant("acme");
     let (r1, r2) = (arn(1), arn(2));

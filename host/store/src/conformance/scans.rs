@@ -41,6 +41,7 @@ pub(super) async fn scan_lifecycle(store: &dyn Store) {
             failed: 1,
             evaluations_expected: 2,
             evaluations_done: 1,
+            muted: 3,
             ..ScanCounters::default()
         },
         add_errors: BTreeMap::from([("access_denied".to_owned(), 2), ("plugin".to_owned(), 1)]),
@@ -71,6 +72,7 @@ pub(super) async fn scan_lifecycle(store: &dyn Store) {
             failed: 2,
             evaluations_expected: 4,
             evaluations_done: 2,
+            muted: 6,
             ..ScanCounters::default()
         },
         "counters add up"

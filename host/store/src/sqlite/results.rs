@@ -52,11 +52,12 @@ pub(crate) fn apply_results(
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .op(OP)?;
     {
-        // Most results of a scan keep their status (or are new): a cheap probe of three columns
-        // decides, and only a status change reads and parses the whole row (for its history).
+        // Most results of a scan keep their status (or are new): a cheap probe of four columns
+        // decides, and only a status or mute change reads and parses the whole row (for its
+        // history).
         let mut probe = tx
             .prepare_cached(
-                "SELECT status, resource_removed, applied_scan_id FROM results
+                "SELECT status, resource_removed, applied_scan_id, muted FROM results
                  WHERE tenant_id = ?1 AND result_id = ?2",
             )
             .op(OP)?;
@@ -69,8 +70,9 @@ pub(crate) fn apply_results(
             .prepare_cached(
                 "INSERT INTO results (tenant_id, result_id, check_id, service, resource_arn,
                      account_id, region, status, severity, message, evidence, first_seen,
-                     last_seen, last_scan_id, applied_scan_id, history)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?13, ?14)",
+                     last_seen, last_scan_id, applied_scan_id, history, muted)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?13, ?14,
+                     ?15)",
             )
             .op(OP)?;
         let mut change = tx
@@ -78,7 +80,7 @@ pub(crate) fn apply_results(
                 "UPDATE results SET service = ?3, account_id = ?4, region = ?5, status = ?6,
                      severity = ?7, message = ?8, evidence = ?9, last_seen = ?10,
                      last_scan_id = ?11, applied_scan_id = ?11, resource_removed = 0,
-                     history = ?12
+                     history = ?12, muted = ?13
                  WHERE tenant_id = ?1 AND result_id = ?2",
             )
             .op(OP)?;
@@ -98,6 +100,7 @@ pub(crate) fn apply_results(
                         status_at(row, 0)?,
                         row.get::<_, bool>(1)?,
                         row.get::<_, String>(2)?,
+                        row.get::<_, bool>(3)?,
                     ))
                 })
                 .optional()
@@ -105,6 +108,7 @@ pub(crate) fn apply_results(
             let step = StatusChange {
                 scan_id: scan_id.to_owned(),
                 status: new.status,
+                muted: new.muted,
                 at,
             };
             match existing {
@@ -125,7 +129,8 @@ pub(crate) fn apply_results(
                             evidence,
                             at_nanos,
                             scan_id,
-                            to_json(OP, &history)?
+                            to_json(OP, &history)?,
+                            new.muted
                         ])
                         .op(OP)?;
                     transitions.push(Transition {
@@ -143,22 +148,26 @@ pub(crate) fn apply_results(
                             first_seen: at,
                             last_seen: at,
                             last_scan_id: scan_id.to_owned(),
-                            muted: false,
+                            muted: new.muted,
                             resource_removed: false,
                             history,
                         },
                         previous: None,
+                        previous_muted: false,
                     });
                 }
                 // A late redelivery from an older scan: what it says is already superseded.
-                Some((_, _, applied_scan_id)) if scan_id < applied_scan_id.as_str() => {}
-                Some((status, removed, _)) if status != new.status || removed => {
+                Some((_, _, applied_scan_id, _)) if scan_id < applied_scan_id.as_str() => {}
+                Some((status, removed, _, muted))
+                    if status != new.status || removed || muted != new.muted =>
+                {
                     let mut record = full
                         .query_row(params![tenant.as_str(), id], record_row)
                         .op(OP)?;
                     // A resource that comes back counts as new: its earlier failure was
                     // already resolved when it disappeared.
                     let previous = (!record.resource_removed).then_some(record.status);
+                    let previous_muted = previous.is_some() && record.muted;
                     record.history.push(step);
                     change
                         .execute(params![
@@ -173,7 +182,8 @@ pub(crate) fn apply_results(
                             evidence,
                             at_nanos,
                             scan_id,
-                            to_json(OP, &record.history)?
+                            to_json(OP, &record.history)?,
+                            new.muted
                         ])
                         .op(OP)?;
                     record.service = new.service.clone();
@@ -186,7 +196,12 @@ pub(crate) fn apply_results(
                     record.last_seen = at;
                     record.last_scan_id = scan_id.to_owned();
                     record.resource_removed = false;
-                    transitions.push(Transition { record, previous });
+                    record.muted = new.muted;
+                    transitions.push(Transition {
+                        record,
+                        previous,
+                        previous_muted,
+                    });
                 }
                 Some(_) => {
                     touch
@@ -236,6 +251,7 @@ pub(crate) fn retire_results(
                 .op(OP)?;
             transitions.extend(records.into_iter().map(|record| Transition {
                 previous: Some(record.status),
+                previous_muted: record.muted,
                 record,
             }));
         }

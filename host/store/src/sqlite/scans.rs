@@ -13,7 +13,8 @@ const COLUMNS: &str = "scan_id, account_id, source, status, started_at, finished
     resources, batches_published, batches_evaluated, results, passed, failed, errored, manual,
     evaluations_expected, evaluations_done,
     (SELECT json_group_object(category, count) FROM scan_errors e
-     WHERE e.tenant_id = s.tenant_id AND e.scan_id = s.scan_id)";
+     WHERE e.tenant_id = s.tenant_id AND e.scan_id = s.scan_id),
+    muted";
 
 fn scan_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Scan> {
     Ok(Scan {
@@ -35,13 +36,14 @@ fn scan_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Scan> {
             manual: u64_at(row, 14)?,
             evaluations_expected: u64_at(row, 15)?,
             evaluations_done: u64_at(row, 16)?,
+            muted: u64_at(row, 18)?,
         },
         errors: json_at(row, 17)?,
     })
 }
 
 /// The counters as bound parameters, in [`COLUMNS`] order.
-fn counters(c: &ScanCounters) -> Result<[i64; 10], StoreError> {
+fn counters(c: &ScanCounters) -> Result<[i64; 11], StoreError> {
     Ok([
         to_i64("resources", c.resources)?,
         to_i64("batches_published", c.batches_published)?,
@@ -53,6 +55,7 @@ fn counters(c: &ScanCounters) -> Result<[i64; 10], StoreError> {
         to_i64("manual", c.manual)?,
         to_i64("evaluations_expected", c.evaluations_expected)?,
         to_i64("evaluations_done", c.evaluations_done)?,
+        to_i64("muted", c.muted)?,
     ])
 }
 
@@ -100,9 +103,9 @@ pub(crate) fn create_scan(
             "INSERT INTO scans (tenant_id, scan_id, account_id, source, status, started_at,
                  finished_at, collected, resources, batches_published, batches_evaluated,
                  results, passed, failed, errored, manual, evaluations_expected,
-                 evaluations_done)
+                 evaluations_done, muted)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                 ?18)
+                 ?18, ?19)
              ON CONFLICT (tenant_id, scan_id) DO NOTHING",
         )
         .op(OP)?
@@ -124,7 +127,8 @@ pub(crate) fn create_scan(
             c[6],
             c[7],
             c[8],
-            c[9]
+            c[9],
+            c[10]
         ])
         .op(OP)?;
     // Only a new scan takes the given error counts: a redelivered create must not add them twice.
@@ -164,7 +168,8 @@ pub(crate) fn update_scan(
                  errored = errored + ?12,
                  manual = manual + ?13,
                  evaluations_expected = evaluations_expected + ?14,
-                 evaluations_done = evaluations_done + ?15
+                 evaluations_done = evaluations_done + ?15,
+                 muted = muted + ?16
              WHERE tenant_id = ?1 AND scan_id = ?2",
         )
         .op(OP)?
@@ -183,7 +188,8 @@ pub(crate) fn update_scan(
             c[6],
             c[7],
             c[8],
-            c[9]
+            c[9],
+            c[10]
         ])
         .op(OP)?;
     if changed == 0 {

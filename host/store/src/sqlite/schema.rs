@@ -10,7 +10,7 @@ use rusqlite::Connection;
 
 /// The migrations, in order: migration `i` takes the schema from version `i` to `i + 1`. Append
 /// only; never edit one that has shipped.
-const MIGRATIONS: &[&str] = &[V1];
+const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The schema version this build writes.
 pub(crate) const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -178,6 +178,11 @@ CREATE TABLE kv (
     value     BLOB NOT NULL,
     PRIMARY KEY (tenant_id, plugin, key)
 ) STRICT;
+"#;
+
+/// The mutelist: scans count muted results apart.
+const V2: &str = r#"
+ALTER TABLE scans ADD COLUMN muted INTEGER NOT NULL DEFAULT 0;
 "#;
 
 /// Brings the database to [`SCHEMA_VERSION`], one transaction per migration; refuses a

@@ -1,6 +1,7 @@
 //! EBS and AMIs: encryption by default per region, encrypted volumes and snapshots, no public
 //! snapshots or AMIs.
 
+use super::controls::{ENCRYPTION_AT_REST, NOT_SHARED_PUBLICLY};
 use super::{SECURITY_HUB_EC2_DOCS, meta};
 use lgp_sdk::kinds::ec2::{ebs_encryption_by_default, image, snapshot, volume};
 use lgp_sdk::{Check, CheckResult, Context, Outcome, Remediation, Resource, Severity};
@@ -29,8 +30,9 @@ pub fn default_encryption() -> Check {
                 .url("https://docs.aws.amazon.com/ebs/latest/userguide/encryption-by-default.html"),
         )
         .reference("cis-aws-3.0", "2.2.1")
+        .reference("cis-aws-7.0", "6.1.1")
         .reference("aws-fsbp", "EC2.7")
-        .reference("nist-800-53-r5", "SC-28")
+        .references(ENCRYPTION_AT_REST)
         .equivalent("prowler", "ec2_ebs_default_encryption")
         .equivalent("security-hub", "EC2.7"),
         check_default_encryption,
@@ -65,7 +67,7 @@ pub fn volume_encrypted() -> Check {
             .url(SECURITY_HUB_EC2_DOCS),
         )
         .reference("aws-fsbp", "EC2.3")
-        .reference("nist-800-53-r5", "SC-28")
+        .references(ENCRYPTION_AT_REST)
         .equivalent("prowler", "ec2_ebs_volume_encryption")
         .equivalent("security-hub", "EC2.3"),
         check_volume_encrypted,
@@ -96,8 +98,7 @@ pub fn snapshot_not_public() -> Check {
                 .url(SECURITY_HUB_EC2_DOCS),
         )
         .reference("aws-fsbp", "EC2.1")
-        .reference("nist-800-53-r5", "AC-3")
-        .reference("nist-800-53-r5", "AC-21")
+        .references(NOT_SHARED_PUBLICLY)
         .equivalent("prowler", "ec2_ebs_public_snapshot")
         .equivalent("security-hub", "EC2.1"),
         check_snapshot_not_public,
@@ -127,6 +128,7 @@ pub fn snapshot_encrypted() -> Check {
             .console("EC2 > Elastic Block Store > Snapshots > <snapshot> > Actions > Copy snapshot > Encrypt this snapshot")
             .url("https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html"),
         )
+        .references(ENCRYPTION_AT_REST)
         .equivalent("prowler", "ec2_ebs_snapshots_encrypted"),
         check_snapshot_encrypted,
     )
@@ -154,6 +156,7 @@ pub fn ami_not_public() -> Check {
                 .console("EC2 > Images > AMIs > <ami> > Actions > Edit AMI permissions > Private")
                 .url("https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sharingamis-intro.html"),
         )
+        .references(NOT_SHARED_PUBLICLY)
         .equivalent("prowler", "ec2_ami_public"),
         check_ami_not_public,
     )

@@ -1,8 +1,10 @@
-//! Launch templates: IMDSv2 required and no public IP association, as of the latest version.
+//! Launch templates: IMDSv2 required and no public IP association as of the latest version, and
+//! no secrets in the user data of any version.
 
+use super::controls::{METADATA_SERVICE, NO_EMBEDDED_CREDENTIALS, PUBLIC_ADDRESS};
 use super::{SECURITY_HUB_EC2_DOCS, meta};
 use lgp_sdk::kinds::ec2::MetadataOptions;
-use lgp_sdk::kinds::ec2::launch_template::{KIND, props};
+use lgp_sdk::kinds::ec2::launch_template::{KIND, VersionUserData, props};
 use lgp_sdk::{Check, CheckResult, Context, Outcome, Remediation, Resource, Severity};
 
 /// `ec2_launch_template_imdsv2_required`.
@@ -31,6 +33,7 @@ pub fn imdsv2_required() -> Check {
                 .url(SECURITY_HUB_EC2_DOCS),
         )
         .reference("aws-fsbp", "EC2.170")
+        .references(METADATA_SERVICE)
         .equivalent("prowler", "ec2_launch_template_imdsv2_required")
         .equivalent("security-hub", "EC2.170"),
         check_imdsv2,
@@ -61,9 +64,92 @@ pub fn no_public_ip() -> Check {
                 .url(SECURITY_HUB_EC2_DOCS),
         )
         .reference("aws-fsbp", "EC2.25")
+        .references(PUBLIC_ADDRESS)
+        .equivalent("prowler", "ec2_launch_template_no_public_ip")
         .equivalent("security-hub", "EC2.25"),
         check_public_ip,
     )
+}
+
+/// `ec2_launch_template_no_secrets`.
+pub fn no_secrets() -> Check {
+    Check::new(
+        meta(
+            "ec2_launch_template_no_secrets",
+            "EC2 launch template user data contains no secrets",
+            Severity::High,
+            KIND,
+        )
+        .description(
+            "Checks that the user data of every version of the launch template holds no secrets \
+             (AWS access keys, private keys, GitHub or Slack tokens, passwords in URLs, literal \
+             values assigned to password, secret or token names): older versions stay launchable. \
+             The collector searches the user data and keeps only the kind and line of what it \
+             finds; gzip-compressed user data is reported for manual review.",
+        )
+        .rationale(
+            "Every instance launched from the template receives the secrets, and anyone who can \
+             describe launch template versions can read them.",
+        )
+        .remediation(
+            Remediation::new(
+                "Create a new template version whose user data reads its secrets from AWS Secrets \
+                 Manager or SSM Parameter Store at boot, make it the default, delete the versions \
+                 that held secrets, and rotate those secrets.",
+            )
+            .cli("aws ec2 delete-launch-template-versions --launch-template-id <template-id> --versions <version>")
+            .console("EC2 > Launch Templates > <template> > Actions > Modify template (Create new version) > Advanced details > User data")
+            .url("https://docs.aws.amazon.com/secretsmanager/latest/userguide/intro.html"),
+        )
+        .references(NO_EMBEDDED_CREDENTIALS)
+        .equivalent("prowler", "ec2_launch_template_no_secrets"),
+        check_secrets,
+    )
+}
+
+fn check_secrets(template: &Resource, _: &Context) -> CheckResult {
+    let versions: Vec<VersionUserData> = template.get(props::USER_DATA_BY_VERSION)?;
+    let name = &template.name;
+    let leaks: Vec<String> = versions
+        .iter()
+        .flat_map(|v| {
+            v.user_data
+                .secrets
+                .iter()
+                .map(move |d| format!("version {}: {} (line {})", v.version_number, d.kind, d.line))
+        })
+        .collect();
+    let uninspected: Vec<i64> = versions
+        .iter()
+        .filter(|v| v.user_data.present && !v.user_data.inspected)
+        .map(|v| v.version_number)
+        .collect();
+    let outcome = if !leaks.is_empty() {
+        Outcome::fail(format!(
+            "Launch template {name} has {} secret(s) in its user data: {}.",
+            leaks.len(),
+            leaks.join(", ")
+        ))
+    } else if !uninspected.is_empty() {
+        Outcome::manual(format!(
+            "Launch template {name} has user data that was not inspected (compressed or not base64) in version(s) {}; review it for secrets.",
+            uninspected
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    } else if versions.is_empty() {
+        Outcome::pass(format!(
+            "Launch template {name} has no user data in any version."
+        ))
+    } else {
+        Outcome::pass(format!(
+            "Launch template {name} has no secrets in the user data of its {} version(s) with user data.",
+            versions.len()
+        ))
+    };
+    Ok(outcome.evidence(props::USER_DATA_BY_VERSION, &versions))
 }
 
 fn check_imdsv2(template: &Resource, _: &Context) -> CheckResult {
@@ -101,7 +187,7 @@ mod tests {
     use crate::Ec2Rules;
     use crate::test_support::launch_template;
     use lgp_sdk::Status;
-    use lgp_sdk::kinds::ec2::launch_template::props::LATEST_VERSION;
+    use lgp_sdk::kinds::ec2::launch_template::props::FROM_VERSIONS;
     use lgp_sdk::testing::{finding, run};
     use serde_json::{Value, json};
 
@@ -147,10 +233,55 @@ mod tests {
     }
 
     #[test]
+    fn secrets_in_user_data() {
+        const SECRETS: &str = "ec2_launch_template_no_secrets";
+        let version = |n: i64, inspected: bool, secrets: Value| {
+            json!({"version_number": n, "user_data": {"present": true, "inspected": inspected,
+                "not_inspected_reason": if inspected { json!(null) } else { json!("compressed") },
+                "secrets": secrets}})
+        };
+        let by_version = |versions: Value| json!({ "user_data_by_version": versions });
+        assert_eq!(status(SECRETS, by_version(json!([]))), Status::Pass);
+        assert_eq!(
+            status(SECRETS, by_version(json!([version(3, true, json!([]))]))),
+            Status::Pass
+        );
+        // A secret in an older version fails too.
+        let leaky = by_version(json!([
+            version(3, true, json!([])),
+            version(1, true, json!([{"kind": "private_key", "line": 4}]))
+        ]));
+        assert_eq!(status(SECRETS, leaky.clone()), Status::Fail);
+        let t = launch_template("lt-1", leaky);
+        let findings = run::<Ec2Rules>(std::slice::from_ref(&t));
+        let f = finding(&findings, SECRETS, &t.arn);
+        assert!(
+            f.message.contains("version 1: private_key (line 4)"),
+            "{}",
+            f.message
+        );
+        assert_eq!(
+            status(SECRETS, by_version(json!([version(2, false, json!([]))]))),
+            Status::Manual
+        );
+        // A found secret outweighs an uninspected version.
+        assert_eq!(
+            status(
+                SECRETS,
+                by_version(json!([
+                    version(2, false, json!([])),
+                    version(1, true, json!([{"kind": "github_token", "line": 1}]))
+                ]))
+            ),
+            Status::Fail
+        );
+    }
+
+    #[test]
     fn unreadable_latest_version_is_an_error() {
         let mut overrides = serde_json::Map::new();
         let mut errors = serde_json::Map::new();
-        for p in LATEST_VERSION {
+        for p in FROM_VERSIONS {
             overrides.insert(p.into(), Value::Null);
             errors.insert(
                 p.into(),
@@ -158,7 +289,7 @@ mod tests {
             );
         }
         overrides.insert("errors".into(), Value::Object(errors));
-        for id in [IMDS, PUBLIC] {
+        for id in [IMDS, PUBLIC, "ec2_launch_template_no_secrets"] {
             assert_eq!(
                 status(id, Value::Object(overrides.clone())),
                 Status::Error,

@@ -1,9 +1,13 @@
-//! Security groups: no administration port or whole port range open to the internet, and the
-//! default group restricts all traffic.
+//! Security groups: no administration port, whole port range or unauthorized port open to the
+//! internet, no wide public blocks, the default group restricts all traffic, and groups stay
+//! few-ruled and deliberately made. Service ports other than SSH and RDP are in
+//! [`super::service_ports`].
 
+use super::controls::{INTERNET_INGRESS, NETWORK_HYGIENE, PORTS_JUSTIFIED};
+use super::service_ports::world_exposure;
 use super::{SECURITY_HUB_EC2_DOCS, meta};
 use lgp_sdk::kinds::ec2::security_group::{KIND, SecurityGroupRule, props};
-use lgp_sdk::net::Protocol;
+use lgp_sdk::net::{Cidr, Protocol};
 use lgp_sdk::{Check, CheckResult, Context, Outcome, Remediation, Resource, Severity};
 
 /// SSH.
@@ -40,9 +44,10 @@ pub fn ingress_ssh() -> Check {
         )
         .reference("cis-aws-3.0", "5.2")
         .reference("cis-aws-3.0", "5.3")
+        .reference("cis-aws-7.0", "6.3")
+        .reference("cis-aws-7.0", "6.4")
         .reference("aws-fsbp", "EC2.13")
-        .reference("nist-800-53-r5", "AC-4")
-        .reference("nist-800-53-r5", "SC-7")
+        .references(INTERNET_INGRESS)
         .equivalent("prowler", "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_22")
         .equivalent("security-hub", "EC2.13"),
         |sg, _| check_port(sg, SSH, "SSH"),
@@ -78,9 +83,10 @@ pub fn ingress_rdp() -> Check {
         )
         .reference("cis-aws-3.0", "5.2")
         .reference("cis-aws-3.0", "5.3")
+        .reference("cis-aws-7.0", "6.3")
+        .reference("cis-aws-7.0", "6.4")
         .reference("aws-fsbp", "EC2.14")
-        .reference("nist-800-53-r5", "AC-4")
-        .reference("nist-800-53-r5", "SC-7")
+        .references(INTERNET_INGRESS)
         .equivalent("prowler", "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_3389")
         .equivalent("security-hub", "EC2.14"),
         |sg, _| check_port(sg, RDP, "RDP"),
@@ -115,11 +121,12 @@ pub fn ingress_all_ports() -> Check {
         )
         .reference("cis-aws-3.0", "5.2")
         .reference("cis-aws-3.0", "5.3")
+        .reference("cis-aws-7.0", "6.3")
+        .reference("cis-aws-7.0", "6.4")
         .reference("aws-fsbp", "EC2.18")
-        .reference("nist-800-53-r5", "AC-4")
-        .reference("nist-800-53-r5", "SC-7")
-        .equivalent("prowler", "ec2_securitygroup_allow_ingress_from_internet_to_all_ports")
-        .equivalent("security-hub", "EC2.18"),
+        .references(INTERNET_INGRESS)
+        .references(PORTS_JUSTIFIED)
+        .equivalent("prowler", "ec2_securitygroup_allow_ingress_from_internet_to_all_ports"),
         check_all_ports,
     )
 }
@@ -152,12 +159,161 @@ pub fn default_restricts_traffic() -> Check {
             .url(SECURITY_HUB_EC2_DOCS),
         )
         .reference("cis-aws-3.0", "5.4")
+        .reference("cis-aws-7.0", "6.5")
         .reference("aws-fsbp", "EC2.2")
-        .reference("nist-800-53-r5", "AC-4")
-        .reference("nist-800-53-r5", "SC-7")
+        .references(INTERNET_INGRESS)
         .equivalent("prowler", "ec2_securitygroup_default_restrict_traffic")
         .equivalent("security-hub", "EC2.2"),
         check_default_restricts,
+    )
+}
+
+/// Ports Security Hub EC2.18 authorizes by default for unrestricted inbound traffic (TCP).
+const AUTHORIZED_PUBLIC_PORTS: [u16; 2] = [80, 443];
+
+/// `ec2_securitygroup_allow_ingress_from_internet_to_any_port`.
+pub fn ingress_any_port() -> Check {
+    Check::new(
+        meta(
+            "ec2_securitygroup_allow_ingress_from_internet_to_any_port",
+            "Security group allows ingress from the internet only to authorized ports (80, 443)",
+            Severity::High,
+            KIND,
+        )
+        .description(
+            "Checks that every inbound rule of the security group from 0.0.0.0/0 or ::/0 is limited \
+             to TCP ports 80 and 443, the ports Security Hub EC2.18 authorizes by default (ICMP, \
+             which has no ports, is not counted). Any other port, protocol, range or all-traffic \
+             rule from the internet fails (Prowler, whose id \
+             this is, fails port 80 and 443 too, unless the group only serves load balancers or \
+             endpoints).",
+        )
+        .rationale(
+            "Each port open to the whole internet is attack surface; only the public web ports \
+             should be, and everything else should be reachable from known networks only.",
+        )
+        .remediation(
+            Remediation::new(
+                "Narrow the source of every inbound rule from 0.0.0.0/0 or ::/0 that is not TCP 80 or \
+                 443 to known CIDR blocks or security groups, or remove it.",
+            )
+            .cli("aws ec2 revoke-security-group-ingress --group-id <group-id> --security-group-rule-ids <rule-id>")
+            .console("EC2 > Security Groups > <group> > Inbound rules > Edit inbound rules")
+            .url(SECURITY_HUB_EC2_DOCS),
+        )
+        .reference("aws-fsbp", "EC2.18")
+        .references(INTERNET_INGRESS)
+        .references(PORTS_JUSTIFIED)
+        .equivalent("prowler", "ec2_securitygroup_allow_ingress_from_internet_to_any_port")
+        .equivalent("security-hub", "EC2.18"),
+        check_any_port,
+    )
+}
+
+/// `ec2_securitygroup_allow_wide_open_public_ipv4`.
+pub fn wide_open_public_ipv4() -> Check {
+    Check::new(
+        meta(
+            "ec2_securitygroup_allow_wide_open_public_ipv4",
+            "Security group has no rules for wide public IPv4 blocks (/1 to /23)",
+            Severity::High,
+            KIND,
+        )
+        .description(
+            "Checks that no inbound or outbound rule of the security group names a public (non \
+             RFC 1918, non-reserved) IPv4 block with a prefix from /1 to /23: more than 512 \
+             addresses someone else owns. 0.0.0.0/0 is the other checks' business.",
+        )
+        .rationale(
+            "A wide public block is usually a mistake for a narrower one (a /16 typed for a /32) and \
+             trusts thousands of addresses of other organizations or clouds.",
+        )
+        .remediation(
+            Remediation::new(
+                "Replace the wide public block with the exact addresses (/24 or narrower) of the \
+                 partner, office or service that needs access.",
+            )
+            .cli("aws ec2 modify-security-group-rules --group-id <group-id> --security-group-rules SecurityGroupRuleId=<rule-id>,SecurityGroupRule={IpProtocol=tcp,FromPort=<port>,ToPort=<port>,CidrIpv4=<narrow-block>}")
+            .console("EC2 > Security Groups > <group> > Inbound rules / Outbound rules > Edit")
+            .url("https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html"),
+        )
+        .references(NETWORK_HYGIENE)
+        .equivalent("prowler", "ec2_securitygroup_allow_wide_open_public_ipv4"),
+        check_wide_open_public_ipv4,
+    )
+}
+
+/// Most rules per direction before a group is too big to review (Prowler's default).
+const MAX_RULES_PER_DIRECTION: usize = 50;
+
+/// `ec2_securitygroup_with_many_ingress_egress_rules`.
+pub fn few_rules() -> Check {
+    Check::new(
+        meta(
+            "ec2_securitygroup_with_many_ingress_egress_rules",
+            "Security group has at most 50 inbound and 50 outbound rules",
+            Severity::Medium,
+            KIND,
+        )
+        .description(format!(
+            "Checks that the security group has at most {MAX_RULES_PER_DIRECTION} inbound and \
+             {MAX_RULES_PER_DIRECTION} outbound rules (one rule per peer, as \
+             DescribeSecurityGroupRules counts them)."
+        ))
+        .rationale(
+            "A group with many rules cannot be reviewed with confidence, accumulates stale access \
+             and often hides an overly broad rule among narrow ones.",
+        )
+        .remediation(
+            Remediation::new(
+                "Split the group by purpose, replace lists of addresses with managed prefix lists, \
+                 and remove rules nobody needs.",
+            )
+            .cli("aws ec2 describe-security-group-rules --filters Name=group-id,Values=<group-id>")
+            .console("EC2 > Security Groups > <group> > Inbound rules / Outbound rules")
+            .url("https://docs.aws.amazon.com/vpc/latest/userguide/managed-prefix-lists.html"),
+        )
+        .references(NETWORK_HYGIENE)
+        .equivalent(
+            "prowler",
+            "ec2_securitygroup_with_many_ingress_egress_rules",
+        ),
+        check_few_rules,
+    )
+}
+
+/// The name prefix the EC2 launch wizard gives the groups it creates.
+const LAUNCH_WIZARD_PREFIX: &str = "launch-wizard-";
+
+/// `ec2_securitygroup_from_launch_wizard`.
+pub fn not_from_launch_wizard() -> Check {
+    Check::new(
+        meta(
+            "ec2_securitygroup_from_launch_wizard",
+            "Security group was not created by the EC2 launch wizard",
+            Severity::Medium,
+            KIND,
+        )
+        .description(
+            "Checks that the security group's name does not start with `launch-wizard-`, the name \
+             the EC2 console's launch wizard gives the groups it creates.",
+        )
+        .rationale(
+            "Launch wizard groups are created in a hurry, usually open SSH or RDP to 0.0.0.0/0, and \
+             are then reused; purpose-built groups are reviewed and named for what they allow.",
+        )
+        .remediation(
+            Remediation::new(
+                "Create a purpose-built security group with only the rules the workload needs, attach \
+                 it in place of the launch wizard group, then delete the wizard group.",
+            )
+            .cli("aws ec2 modify-instance-attribute --instance-id <instance-id> --groups <new-group-id> && aws ec2 delete-security-group --group-id <wizard-group-id>")
+            .console("EC2 > Security Groups > Create security group")
+            .url("https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-security-group.html"),
+        )
+        .references(NETWORK_HYGIENE)
+        .equivalent("prowler", "ec2_securitygroup_from_launch_wizard"),
+        check_not_from_launch_wizard,
     )
 }
 
@@ -175,9 +331,7 @@ fn world_ingress(
 
 fn check_port(sg: &Resource, port: u16, service: &str) -> CheckResult {
     // CIS 5.2/5.3 count TCP, UDP and all-traffic rules.
-    let open = world_ingress(sg, |r| {
-        r.exposes(Protocol::Tcp, port) || r.exposes(Protocol::Udp, port)
-    })?;
+    let (_, open) = world_exposure(sg, &[port], &[Protocol::Tcp, Protocol::Udp])?;
     let name = &sg.name;
     Ok(Outcome::pass_if(
         open.is_empty(),
@@ -212,6 +366,92 @@ fn check_all_ports(sg: &Resource, _: &Context) -> CheckResult {
         ),
     )
     .evidence("open_rules", &open))
+}
+
+/// Whether a world-open rule needs no authorization: TCP to exactly port 80 or 443, or ICMP,
+/// which has no ports (EC2.18 is about ports).
+fn is_authorized(rule: &SecurityGroupRule) -> bool {
+    match Protocol::parse(&rule.protocol) {
+        Some(Protocol::Tcp) => {
+            let range = rule.port_range();
+            range.from == range.to && AUTHORIZED_PUBLIC_PORTS.contains(&range.from)
+        }
+        Some(Protocol::Icmp | Protocol::Icmpv6) => true,
+        _ => false,
+    }
+}
+
+fn check_any_port(sg: &Resource, _: &Context) -> CheckResult {
+    let open = world_ingress(sg, |r| !is_authorized(r))?;
+    let name = &sg.name;
+    Ok(Outcome::pass_if(
+        open.is_empty(),
+        format!("Security group {name} allows only TCP 80 and 443, if anything, from the internet."),
+        format!(
+            "Security group {name} allows unauthorized ports from the internet in {} inbound rule(s).",
+            open.len()
+        ),
+    )
+    .evidence("open_rules", &open))
+}
+
+/// Whether `block` is a public IPv4 block wider than a /24 but not the whole internet.
+fn is_wide_public_ipv4(block: &str) -> bool {
+    block
+        .parse::<Cidr>()
+        .is_ok_and(|c| (1..24).contains(&c.prefix()) && !c.is_private())
+}
+
+fn check_wide_open_public_ipv4(sg: &Resource, _: &Context) -> CheckResult {
+    let ingress: Vec<SecurityGroupRule> = sg.get(props::INGRESS)?;
+    let egress: Vec<SecurityGroupRule> = sg.get(props::EGRESS)?;
+    let wide = |rules: Vec<SecurityGroupRule>| -> Vec<SecurityGroupRule> {
+        rules
+            .into_iter()
+            .filter(|r| r.cidr_ipv4.as_deref().is_some_and(is_wide_public_ipv4))
+            .collect()
+    };
+    let (wide_in, wide_out) = (wide(ingress), wide(egress));
+    let name = &sg.name;
+    Ok(Outcome::pass_if(
+        wide_in.is_empty() && wide_out.is_empty(),
+        format!("Security group {name} names no public IPv4 block wider than /24."),
+        format!(
+            "Security group {name} names public IPv4 blocks wider than /24 in {} inbound and {} outbound rule(s).",
+            wide_in.len(),
+            wide_out.len()
+        ),
+    )
+    .evidence("wide_ingress_rules", &wide_in)
+    .evidence("wide_egress_rules", &wide_out))
+}
+
+fn check_few_rules(sg: &Resource, _: &Context) -> CheckResult {
+    let ingress: Vec<SecurityGroupRule> = sg.get(props::INGRESS)?;
+    let egress: Vec<SecurityGroupRule> = sg.get(props::EGRESS)?;
+    let (inbound, outbound) = (ingress.len(), egress.len());
+    let name = &sg.name;
+    Ok(Outcome::pass_if(
+        inbound <= MAX_RULES_PER_DIRECTION && outbound <= MAX_RULES_PER_DIRECTION,
+        format!("Security group {name} has {inbound} inbound and {outbound} outbound rule(s)."),
+        format!(
+            "Security group {name} has {inbound} inbound and {outbound} outbound rules; more than {MAX_RULES_PER_DIRECTION} in a direction is too many to review."
+        ),
+    )
+    .evidence("ingress_rule_count", inbound)
+    .evidence("egress_rule_count", outbound)
+    .evidence("max_rules_per_direction", MAX_RULES_PER_DIRECTION))
+}
+
+fn check_not_from_launch_wizard(sg: &Resource, _: &Context) -> CheckResult {
+    let group_name: &str = sg.get(props::GROUP_NAME)?;
+    let name = &sg.name;
+    Ok(Outcome::pass_if(
+        !group_name.starts_with(LAUNCH_WIZARD_PREFIX),
+        format!("Security group {name} was not created by the launch wizard."),
+        format!("Security group {name} ({group_name}) was created by the EC2 launch wizard."),
+    )
+    .evidence(props::GROUP_NAME, group_name))
 }
 
 fn check_default_restricts(sg: &Resource, _: &Context) -> CheckResult {
@@ -251,6 +491,10 @@ mod tests {
     const RDP: &str = "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_3389";
     const ALL: &str = "ec2_securitygroup_allow_ingress_from_internet_to_all_ports";
     const DEFAULT: &str = "ec2_securitygroup_default_restrict_traffic";
+    const ANY: &str = "ec2_securitygroup_allow_ingress_from_internet_to_any_port";
+    const WIDE: &str = "ec2_securitygroup_allow_wide_open_public_ipv4";
+    const MANY: &str = "ec2_securitygroup_with_many_ingress_egress_rules";
+    const WIZARD: &str = "ec2_securitygroup_from_launch_wizard";
 
     fn rule(protocol: &str, from: Option<i64>, to: Option<i64>, peer: (&str, &str)) -> Value {
         let mut r = json!({"protocol": protocol, "from_port": from, "to_port": to,
@@ -357,6 +601,106 @@ mod tests {
         }
     }
 
+    /// The status of check `id` on a group with `overrides`.
+    fn status(id: &str, overrides: Value) -> Status {
+        let sg = security_group("sg-1", overrides);
+        let findings = run::<Ec2Rules>(std::slice::from_ref(&sg));
+        let f = lgp_sdk::testing::finding(&findings, id, &sg.arn);
+        if f.status != Status::Error {
+            assert!(f.message.contains("sg-1"), "{}", f.message);
+        }
+        f.status
+    }
+
+    #[test]
+    fn only_web_ports_may_be_open_to_the_internet() {
+        use Status::{Fail, Pass};
+        let world4 = ("cidr_ipv4", "0.0.0.0/0");
+        let world6 = ("cidr_ipv6", "::/0");
+        let cases = [
+            (json!([]), Pass),
+            (json!([rule("tcp", Some(443), Some(443), world4)]), Pass),
+            (json!([rule("6", Some(80), Some(80), world6)]), Pass),
+            (json!([rule("tcp", Some(8080), Some(8080), world4)]), Fail),
+            (json!([rule("tcp", Some(80), Some(443), world4)]), Fail),
+            (json!([rule("udp", Some(443), Some(443), world6)]), Fail),
+            (json!([rule("-1", None, None, world4)]), Fail),
+            (json!([rule("47", None, None, world4)]), Fail),
+            // ICMP has no ports; known peers may use any port.
+            (json!([rule("icmp", None, None, world4)]), Pass),
+            (
+                json!([rule(
+                    "tcp",
+                    Some(22),
+                    Some(22),
+                    ("cidr_ipv4", "198.51.100.0/24")
+                )]),
+                Pass,
+            ),
+        ];
+        for (ingress, want) in cases {
+            assert_eq!(
+                status(ANY, json!({ "ingress": ingress.clone() })),
+                want,
+                "{ingress}"
+            );
+        }
+    }
+
+    #[test]
+    fn wide_public_ipv4_blocks_fail_in_either_direction() {
+        use Status::{Fail, Pass};
+        let r = |cidr: &str| rule("tcp", Some(443), Some(443), ("cidr_ipv4", cidr));
+        for (cidr, want) in [
+            ("203.0.0.0/16", Fail),
+            ("8.0.0.0/1", Fail),
+            ("198.51.100.0/23", Fail),
+            ("198.51.100.0/24", Pass),
+            ("203.0.113.7/32", Pass),
+            ("10.0.0.0/8", Pass),
+            ("172.16.0.0/12", Pass),
+            ("0.0.0.0/0", Pass),
+        ] {
+            assert_eq!(
+                status(WIDE, json!({"ingress": [r(cidr)]})),
+                want,
+                "in {cidr}"
+            );
+            assert_eq!(
+                status(WIDE, json!({"ingress": [], "egress": [r(cidr)]})),
+                want,
+                "out {cidr}"
+            );
+        }
+    }
+
+    #[test]
+    fn rule_counts_and_launch_wizard_names() {
+        let many = |n: usize| {
+            let rules: Vec<Value> = (0..n)
+                .map(|i| {
+                    rule(
+                        "tcp",
+                        Some(443),
+                        Some(443),
+                        ("cidr_ipv4", &format!("10.0.{i}.0/24")),
+                    )
+                })
+                .collect();
+            Value::Array(rules)
+        };
+        assert_eq!(status(MANY, json!({"ingress": many(50)})), Status::Pass);
+        assert_eq!(status(MANY, json!({"ingress": many(51)})), Status::Fail);
+        assert_eq!(status(MANY, json!({"egress": many(51)})), Status::Fail);
+        assert_eq!(status(MANY, json!({"egress": null})), Status::Error);
+        assert_eq!(status(WIZARD, json!({"group_name": "web"})), Status::Pass);
+        assert_eq!(
+            status(WIZARD, json!({"group_name": "launch-wizard-3"})),
+            Status::Fail
+        );
+        assert_eq!(status(WIZARD, json!({"group_name": null})), Status::Error);
+    }
+
     #[test]
     fn failure_names_group_and_rules() {
         let sg = security_group(
@@ -406,7 +750,7 @@ mod tests {
         sg.properties["errors"] =
             json!({"ingress": {"code": "AccessDenied", "category": "access_denied"}});
         let findings = run::<Ec2Rules>(std::slice::from_ref(&sg));
-        for id in [SSH, RDP, ALL, DEFAULT] {
+        for id in [SSH, RDP, ALL, DEFAULT, ANY, WIDE, MANY] {
             let f = assert_status(&findings, id, &sg.arn, Status::Error);
             assert!(f.message.contains("AccessDenied"), "{id}: {}", f.message);
         }

@@ -1,5 +1,6 @@
 //! Unused resources: unassociated Elastic IPs and security groups no interface uses.
 
+use super::controls::{INVENTORY, NETWORK_HYGIENE};
 use super::{SECURITY_HUB_EC2_DOCS, meta};
 use lgp_sdk::kinds::ec2::{elastic_ip, security_group};
 use lgp_sdk::{Check, CheckResult, Context, Outcome, Remediation, Resource, Severity};
@@ -27,6 +28,7 @@ pub fn elastic_ip_associated() -> Check {
                 .url(SECURITY_HUB_EC2_DOCS),
         )
         .reference("aws-fsbp", "EC2.12")
+        .references(INVENTORY)
         .equivalent("prowler", "ec2_elastic_ip_unassigned")
         .equivalent("security-hub", "EC2.12"),
         check_elastic_ip,
@@ -57,6 +59,7 @@ pub fn security_group_used() -> Check {
                 .url(SECURITY_HUB_EC2_DOCS),
         )
         .reference("aws-fsbp", "EC2.22")
+        .references(NETWORK_HYGIENE)
         .equivalent("prowler", "ec2_securitygroup_not_used")
         .equivalent("security-hub", "EC2.22"),
         check_security_group,

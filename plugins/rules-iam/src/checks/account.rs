@@ -1,13 +1,14 @@
-//! The root user and the account password policy (`aws:iam:account`).
+//! The root user and the roles every account needs (`aws:iam:account`); the password policy is
+//! [`super::password_policy`].
 
-use super::meta;
-use lgp_sdk::kinds::iam::{ACCOUNT_KIND, PasswordPolicy, account};
-use lgp_sdk::{Check, CheckResult, Context, Outcome, Remediation, Resource, Severity};
+use super::{ROOT_MFA, ROOT_USE, meta};
+use lgp_sdk::kinds::iam::{ACCOUNT_KIND, RootCredentials, account, aws_policy};
+use lgp_sdk::{Check, CheckError, CheckResult, Context, Outcome, Remediation, Resource, Severity};
+use std::collections::BTreeMap;
 
-/// CIS 1.8: the minimum password length.
-const MIN_PASSWORD_LENGTH: i64 = 14;
-/// CIS 1.9: how many previous passwords must not be reused.
-const MIN_REUSE_PREVENTION: i64 = 24;
+/// CIS 1.7: root use within this many whole days counts as recent (a use today or yesterday);
+/// the credential report is at most four hours old.
+const ROOT_RECENT_USE_DAYS: i64 = 1;
 
 /// `iam_root_mfa_enabled`: the root user has MFA.
 pub fn root_mfa_enabled() -> Check {
@@ -25,9 +26,9 @@ pub fn root_mfa_enabled() -> Check {
                     .url("https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html"),
             )
             .reference("cis-aws-3.0", "1.5")
+            .reference("cis-aws-7.0", "2.5")
             .reference("aws-fsbp", "IAM.9")
-            .reference("nist-800-53-r5", "IA-2(1)")
-            .reference("pci-dss-4.0", "8.4.2")
+            .references(ROOT_MFA)
             .equivalent("prowler", "iam_root_mfa_enabled")
             .equivalent("security-hub", "IAM.9"),
         check_root_mfa_enabled,
@@ -63,8 +64,9 @@ pub fn root_hardware_mfa_enabled() -> Check {
                     .url("https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-hw-mfa-for-root.html"),
             )
             .reference("cis-aws-3.0", "1.6")
+            .reference("cis-aws-7.0", "2.6")
             .reference("aws-fsbp", "IAM.6")
-            .reference("nist-800-53-r5", "IA-2(1)")
+            .references(ROOT_MFA)
             .equivalent("prowler", "iam_root_hardware_mfa_enabled")
             .equivalent("security-hub", "IAM.6"),
         check_root_hardware_mfa_enabled,
@@ -103,8 +105,9 @@ pub fn no_root_access_key() -> Check {
                     .url("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user_manage_delete-key.html"),
             )
             .reference("cis-aws-3.0", "1.4")
+            .reference("cis-aws-7.0", "2.4")
             .reference("aws-fsbp", "IAM.4")
-            .reference("nist-800-53-r5", "AC-6(10)")
+            .references(ROOT_USE)
             .equivalent("prowler", "iam_no_root_access_key")
             .equivalent("security-hub", "IAM.4"),
         check_no_root_access_key,
@@ -124,91 +127,180 @@ fn check_no_root_access_key(acct: &Resource, _: &Context) -> CheckResult {
     .evidence(account::ACCOUNT_ACCESS_KEYS_PRESENT, present))
 }
 
-/// The password policy, `None` when the account has none (a not-collected one is an error).
-fn password_policy(acct: &Resource) -> Result<Option<PasswordPolicy>, lgp_sdk::PropertyError> {
-    acct.get(account::PASSWORD_POLICY)
-}
-
-/// `iam_password_policy_minimum_length_14`: passwords are at least 14 characters.
-pub fn password_policy_minimum_length_14() -> Check {
+/// `iam_avoid_root_usage`: the root user was not used in the last day.
+pub fn avoid_root_usage() -> Check {
     Check::new(
-        meta("iam_password_policy_minimum_length_14", "Password policy requires at least 14 characters", Severity::Medium, ACCOUNT_KIND)
-            .description("Checks that the account password policy sets a minimum password length of 14 or more; an account without a password policy fails.")
-            .rationale("Longer passwords resist guessing and brute force; without a policy IAM accepts 8-character passwords.")
-            .remediation(
-                Remediation::new("Set a password policy with a minimum length of 14 (keep the other settings you need: the call replaces the whole policy).")
-                    .cli("aws iam update-account-password-policy --minimum-password-length 14 --password-reuse-prevention 24")
-                    .console("IAM > Account settings > Password policy > Edit")
-                    .url("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html"),
+        meta("iam_avoid_root_usage", "Root user has not been used recently", Severity::High, ACCOUNT_KIND)
+            .description(
+                "Checks, in the credential report's root row, that neither the root user's password nor its access keys \
+                 were used within the last day before the scan. Emulators whose report has no root row give an error: \
+                 the root user's use cannot be known.",
             )
-            .reference("cis-aws-3.0", "1.8")
-            .reference("aws-fsbp", "IAM.15")
-            .equivalent("prowler", "iam_password_policy_minimum_length_14")
-            .equivalent("security-hub", "IAM.15"),
-        check_password_policy_minimum_length_14,
+            .rationale(
+                "The root user cannot be limited by IAM policies and is shared by whoever knows its password; using it \
+                 for daily work multiplies the chances of its credentials leaking. Only the few tasks that require it \
+                 should use it.",
+            )
+            .remediation(
+                Remediation::new("Do daily and administrative work through IAM roles or IAM Identity Center; keep the root user for the tasks that require it, and delete its access keys.")
+                    .cli("aws iam generate-credential-report && aws iam get-credential-report --query Content --output text | base64 -d | grep '<root_account>'")
+                    .console("IAM > Credential report > Download; then sign out of the root user and use IAM Identity Center")
+                    .url("https://docs.aws.amazon.com/IAM/latest/UserGuide/root-user-best-practices.html"),
+            )
+            .reference("cis-aws-3.0", "1.7")
+            .reference("cis-aws-7.0", "2.7")
+            .references(ROOT_USE)
+            .equivalent("prowler", "iam_avoid_root_usage")
+            .equivalent("security-hub", "IAM.20"),
+        check_avoid_root_usage,
     )
 }
 
-fn check_password_policy_minimum_length_14(acct: &Resource, _: &Context) -> CheckResult {
-    let Some(policy) = password_policy(acct)? else {
-        return Ok(Outcome::fail(format!(
-            "Account {} has no password policy, so passwords need only 8 characters.",
+fn check_avoid_root_usage(acct: &Resource, cx: &Context) -> CheckResult {
+    let root: Option<RootCredentials> = acct.get(account::ROOT_CREDENTIALS)?;
+    let root = root.ok_or_else(|| {
+        CheckError::new(format!(
+            "the credential report of account {} has no root user row (AWS always writes one; emulators do not), \
+             so the root user's last use is unknown",
             acct.account
         ))
-        .evidence(account::PASSWORD_POLICY, serde_json::Value::Null));
-    };
-    let length = policy.minimum_password_length;
-    Ok(Outcome::pass_if(
-        length.is_some_and(|l| l >= MIN_PASSWORD_LENGTH),
-        format!("Account {} requires passwords of at least {} characters.", acct.account, length.unwrap_or(0)),
-        format!(
-            "Account {} requires passwords of only {} characters (at least {MIN_PASSWORD_LENGTH} expected).",
-            acct.account,
-            length.map_or_else(|| "an unset number of".to_owned(), |l| l.to_string())
-        ),
-    )
-    .evidence("password_policy.minimum_password_length", length))
-}
-
-/// `iam_password_policy_reuse_24`: the last 24 passwords cannot be reused.
-pub fn password_policy_reuse_24() -> Check {
-    Check::new(
-        meta("iam_password_policy_reuse_24", "Password policy prevents reuse of the last 24 passwords", Severity::Medium, ACCOUNT_KIND)
-            .description("Checks that the account password policy prevents reusing at least the last 24 passwords; an account without a password policy fails.")
-            .rationale("Preventing reuse stops users from cycling back to a password that may already have leaked.")
-            .remediation(
-                Remediation::new("Set password reuse prevention to 24 (keep the other settings you need: the call replaces the whole policy).")
-                    .cli("aws iam update-account-password-policy --minimum-password-length 14 --password-reuse-prevention 24")
-                    .console("IAM > Account settings > Password policy > Edit > Prevent password reuse")
-                    .url("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html"),
-            )
-            .reference("cis-aws-3.0", "1.9")
-            .reference("aws-fsbp", "IAM.16")
-            .equivalent("prowler", "iam_password_policy_reuse_24")
-            .equivalent("security-hub", "IAM.16"),
-        check_password_policy_reuse_24,
-    )
-}
-
-fn check_password_policy_reuse_24(acct: &Resource, _: &Context) -> CheckResult {
-    let Some(policy) = password_policy(acct)? else {
-        return Ok(Outcome::fail(format!(
-            "Account {} has no password policy, so passwords can be reused.",
+    })?;
+    let mut uses: Vec<(&str, &str)> = Vec::new();
+    if let Some(password) = &root.password_last_used {
+        uses.push(("password", password));
+    }
+    for key in &root.access_keys {
+        if let Some(used) = &key.last_used_date {
+            uses.push(("access key", used));
+        }
+    }
+    let mut last: Option<(&str, &str, i64)> = None;
+    for (what, when) in uses {
+        let age = cx.age_in_days(when)?;
+        if last.is_none_or(|(_, _, a)| age < a) {
+            last = Some((what, when, age));
+        }
+    }
+    let Some((what, when, age)) = last else {
+        return Ok(Outcome::pass(format!(
+            "The root user of account {} has no recorded use of its password or access keys.",
             acct.account
         ))
-        .evidence(account::PASSWORD_POLICY, serde_json::Value::Null));
+        .evidence("root_last_used", serde_json::Value::Null));
     };
-    let reuse = policy.password_reuse_prevention;
     Ok(Outcome::pass_if(
-        reuse.is_some_and(|r| r >= MIN_REUSE_PREVENTION),
-        format!("Account {} prevents reuse of the last {} passwords.", acct.account, reuse.unwrap_or(0)),
+        age > ROOT_RECENT_USE_DAYS,
         format!(
-            "Account {} prevents reuse of {} previous passwords (at least {MIN_REUSE_PREVENTION} expected).",
-            acct.account,
-            reuse.map_or_else(|| "no".to_owned(), |r| r.to_string())
+            "The root user of account {} was last used {age} days ago (its {what}, {when}).",
+            acct.account
+        ),
+        format!(
+            "The root user of account {} was used {age} day(s) ago (its {what}, {when}); use IAM roles for daily work.",
+            acct.account
         ),
     )
-    .evidence("password_policy.password_reuse_prevention", reuse))
+    .evidence("root_last_used", when)
+    .evidence("root_last_used_credential", what)
+    .evidence("age_days", age))
+}
+
+/// The roles that have the AWS managed policy `name` attached, from the account resource.
+fn roles_with_aws_policy(acct: &Resource, name: &str) -> Result<Vec<String>, CheckError> {
+    let by_policy: Option<BTreeMap<String, Vec<String>>> =
+        acct.get(account::AWS_MANAGED_POLICY_ROLES)?;
+    let mut by_policy = by_policy.ok_or_else(|| {
+        CheckError::new(format!(
+            "account {} does not say which roles have AWS managed policies (`{}` is null)",
+            acct.account,
+            account::AWS_MANAGED_POLICY_ROLES
+        ))
+    })?;
+    Ok(by_policy.remove(name).unwrap_or_default())
+}
+
+/// `iam_support_role_created`: some role can manage AWS Support cases.
+pub fn support_role_created() -> Check {
+    Check::new(
+        meta("iam_support_role_created", "A support role exists to manage incidents with AWS Support", Severity::Low, ACCOUNT_KIND)
+            .description("Checks that at least one IAM role has the AWS managed policy AWSSupportAccess attached.")
+            .rationale(
+                "During an incident someone must be able to open and follow AWS Support cases without using the root \
+                 user or an administrator; a dedicated role with AWSSupportAccess, assumable by the right people, \
+                 gives exactly that.",
+            )
+            .remediation(
+                Remediation::new("Create a role that your incident responders can assume and attach AWSSupportAccess to it.")
+                    .cli("aws iam create-role --role-name aws-support --assume-role-policy-document file://trust.json && aws iam attach-role-policy --role-name aws-support --policy-arn arn:aws:iam::aws:policy/AWSSupportAccess")
+                    .console("IAM > Roles > Create role > AWS account > Permissions: AWSSupportAccess")
+                    .url("https://docs.aws.amazon.com/awssupport/latest/user/accessing-support.html"),
+            )
+            .reference("cis-aws-3.0", "1.17")
+            .reference("cis-aws-7.0", "2.15")
+            .reference("aws-fsbp", "IAM.18")
+            .reference("nist-800-53-r5", "IR-4")
+            .reference("soc2", "CC7.4")
+            .reference("iso-27001-2022", "A.5.24")
+            .equivalent("prowler", "iam_support_role_created")
+            .equivalent("security-hub", "IAM.18"),
+        check_support_role_created,
+    )
+}
+
+fn check_support_role_created(acct: &Resource, _: &Context) -> CheckResult {
+    let roles = roles_with_aws_policy(acct, aws_policy::SUPPORT_ACCESS)?;
+    Ok(Outcome::pass_if(
+        !roles.is_empty(),
+        format!(
+            "Account {} has roles with AWSSupportAccess: {}.",
+            acct.account,
+            roles.join(", ")
+        ),
+        format!(
+            "Account {} has no role with the AWSSupportAccess policy to manage AWS Support cases.",
+            acct.account
+        ),
+    )
+    .evidence("support_roles", roles))
+}
+
+/// `iam_securityaudit_role_created`: some role can audit the account's security configuration.
+pub fn securityaudit_role_created() -> Check {
+    Check::new(
+        meta("iam_securityaudit_role_created", "A security audit role exists", Severity::Low, ACCOUNT_KIND)
+            .description("Checks that at least one IAM role has the AWS managed policy SecurityAudit attached.")
+            .rationale(
+                "Auditors and security tools need read access to security configuration; a dedicated SecurityAudit \
+                 role gives it without handing out broader read or write permissions.",
+            )
+            .remediation(
+                Remediation::new("Create a role for your auditors or security tooling and attach SecurityAudit to it.")
+                    .cli("aws iam create-role --role-name security-audit --assume-role-policy-document file://trust.json && aws iam attach-role-policy --role-name security-audit --policy-arn arn:aws:iam::aws:policy/SecurityAudit")
+                    .console("IAM > Roles > Create role > AWS account > Permissions: SecurityAudit")
+                    .url("https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_job-functions.html#jf_security-auditor"),
+            )
+            .reference("nist-800-53-r5", "CA-7")
+            .reference("soc2", "CC4.1")
+            .reference("iso-27001-2022", "A.5.35")
+            .equivalent("prowler", "iam_securityaudit_role_created"),
+        check_securityaudit_role_created,
+    )
+}
+
+fn check_securityaudit_role_created(acct: &Resource, _: &Context) -> CheckResult {
+    let roles = roles_with_aws_policy(acct, aws_policy::SECURITY_AUDIT)?;
+    Ok(Outcome::pass_if(
+        !roles.is_empty(),
+        format!(
+            "Account {} has roles with SecurityAudit: {}.",
+            acct.account,
+            roles.join(", ")
+        ),
+        format!(
+            "Account {} has no role with the SecurityAudit policy for auditors and security tools.",
+            acct.account
+        ),
+    )
+    .evidence("security_audit_roles", roles))
 }
 
 #[cfg(test)]
@@ -218,13 +310,6 @@ mod tests {
     use lgp_sdk::Status;
     use lgp_sdk::testing::{assert_status, run};
     use serde_json::json;
-
-    fn statuses(overrides: serde_json::Value) -> Vec<(String, Status)> {
-        run::<IamRules>(&[account(overrides)])
-            .into_iter()
-            .map(|f| (f.check_id, f.status))
-            .collect()
-    }
 
     #[test]
     fn root_mfa_hardware_and_keys() {
@@ -272,69 +357,90 @@ mod tests {
         );
     }
 
+    const ROOT_USAGE: &str = "iam_avoid_root_usage";
+
+    fn root(password: serde_json::Value, key_used: serde_json::Value) -> serde_json::Value {
+        json!({"root_credentials": {"password_last_used": password, "mfa_active": true,
+            "access_keys": [{"active": false, "last_rotated": "2020-01-01T00:00:00Z",
+                "last_used_date": key_used, "last_used_region": null, "last_used_service": null}],
+            "active_signing_certificates": 0}})
+    }
+
     #[test]
-    fn password_policy_thresholds() {
-        let policy = |len: serde_json::Value, reuse: serde_json::Value| {
-            json!({"password_policy": {"minimum_password_length": len, "require_symbols": true,
-                "require_numbers": true, "require_uppercase_characters": true,
-                "require_lowercase_characters": true, "allow_users_to_change_password": true,
-                "expire_passwords": false, "max_password_age": null,
-                "password_reuse_prevention": reuse, "hard_expiry": null}})
-        };
+    fn root_usage_from_the_credential_report() {
+        // FIXED_NOW is 2025-01-01T00:00:00Z.
         let cases = [
-            (json!(14), json!(24), Status::Pass, Status::Pass),
-            (json!(20), json!(5), Status::Pass, Status::Fail),
-            (json!(13), json!(null), Status::Fail, Status::Fail),
-            (json!(null), json!(24), Status::Fail, Status::Pass),
+            (json!("2024-12-31T12:00:00Z"), json!(null), Status::Fail),
+            (json!(null), json!("2024-12-30T18:00:00Z"), Status::Fail),
+            (json!("2024-12-29T00:00:00Z"), json!(null), Status::Pass),
+            (
+                json!("2024-06-01T00:00:00Z"),
+                json!("2024-12-31T23:00:00Z"),
+                Status::Fail,
+            ),
+            (json!(null), json!(null), Status::Pass),
+            (json!("last week"), json!(null), Status::Error),
         ];
-        for (len, reuse, l, r) in cases {
-            let got = statuses(policy(len.clone(), reuse.clone()));
+        for (password, key, status) in cases {
+            let f = run::<IamRules>(&[account(root(password.clone(), key.clone()))]);
+            let r = assert_status(&f, ROOT_USAGE, ACCOUNT_ARN, status);
             assert!(
-                got.contains(&("iam_password_policy_minimum_length_14".into(), l)),
-                "{len} {got:?}"
-            );
-            assert!(
-                got.contains(&("iam_password_policy_reuse_24".into(), r)),
-                "{reuse} {got:?}"
+                status != Status::Fail
+                    || r.message.contains("was used 0 day(s) ago")
+                    || r.message.contains("was used 1 day(s) ago"),
+                "{password} {key}: {}",
+                r.message
             );
         }
     }
 
     #[test]
-    fn missing_password_policy_fails_and_uncollected_is_an_error() {
-        let f = run::<IamRules>(&[account(json!({"password_policy": null}))]);
-        let len = assert_status(
-            &f,
-            "iam_password_policy_minimum_length_14",
-            ACCOUNT_ARN,
-            Status::Fail,
-        );
-        assert!(
-            len.message.contains("no password policy"),
-            "{}",
-            len.message
-        );
-        assert_status(
-            &f,
-            "iam_password_policy_reuse_24",
-            ACCOUNT_ARN,
-            Status::Fail,
-        );
+    fn no_root_row_is_an_error_not_a_pass() {
+        // Emulators such as moto write no <root_account> row: the collector leaves it null.
+        let f = run::<IamRules>(&[account(json!({"root_credentials": null}))]);
+        let r = assert_status(&f, ROOT_USAGE, ACCOUNT_ARN, Status::Error);
+        assert!(r.message.contains("no root user row"), "{}", r.message);
+        let f = run::<IamRules>(&[account(json!({"root_credentials": null,
+            "errors": {"root_credentials": {"code": "ReportInProgress", "category": "service_unavailable"}}}))]);
+        assert_status(&f, ROOT_USAGE, ACCOUNT_ARN, Status::Error);
+    }
 
-        let f = run::<IamRules>(&[account(json!({"password_policy": null,
-            "errors": {"password_policy": {"code": "AccessDenied", "category": "access_denied"}}}))]);
-        assert_status(
-            &f,
-            "iam_password_policy_minimum_length_14",
-            ACCOUNT_ARN,
-            Status::Error,
+    #[test]
+    fn support_and_security_audit_roles() {
+        const SUPPORT: &str = "iam_support_role_created";
+        const AUDIT: &str = "iam_securityaudit_role_created";
+        let f = run::<IamRules>(&[account(json!({}))]);
+        let r = assert_status(&f, SUPPORT, ACCOUNT_ARN, Status::Pass);
+        assert_eq!(r.evidence["support_roles"], json!(["support"]));
+        assert_status(&f, AUDIT, ACCOUNT_ARN, Status::Pass);
+
+        let f = run::<IamRules>(&[account(
+            json!({"aws_managed_policy_roles": {"ReadOnlyAccess": ["x"]}}),
+        )]);
+        let r = assert_status(&f, SUPPORT, ACCOUNT_ARN, Status::Fail);
+        assert!(
+            r.message.contains("no role with the AWSSupportAccess"),
+            "{}",
+            r.message
         );
-        assert_status(
-            &f,
-            "iam_password_policy_reuse_24",
-            ACCOUNT_ARN,
-            Status::Error,
-        );
-        assert_status(&f, "iam_root_mfa_enabled", ACCOUNT_ARN, Status::Pass);
+        assert_status(&f, AUDIT, ACCOUNT_ARN, Status::Fail);
+
+        // Not collected, null without a reason, or absent (an older collector): never a guess.
+        for overrides in [
+            json!({"aws_managed_policy_roles": null, "errors": {"aws_managed_policy_roles":
+                {"code": "AccessDenied", "category": "access_denied"}}}),
+            json!({"aws_managed_policy_roles": null}),
+        ] {
+            let f = run::<IamRules>(&[account(overrides)]);
+            assert_status(&f, SUPPORT, ACCOUNT_ARN, Status::Error);
+            assert_status(&f, AUDIT, ACCOUNT_ARN, Status::Error);
+        }
+        let mut old = account(json!({}));
+        old.properties
+            .as_object_mut()
+            .expect("object")
+            .remove("aws_managed_policy_roles");
+        let f = run::<IamRules>(&[old]);
+        assert_status(&f, SUPPORT, ACCOUNT_ARN, Status::Error);
     }
 }

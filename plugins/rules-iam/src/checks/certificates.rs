@@ -19,7 +19,17 @@ pub fn no_expired_server_certificates_stored() -> Check {
                     .url("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html"),
             )
             .reference("cis-aws-3.0", "1.19")
-            .equivalent("prowler", "iam_no_expired_server_certificates_stored"),
+            .reference("cis-aws-7.0", "2.17")
+            .reference("aws-fsbp", "IAM.26")
+            .references(&[
+                ("nist-800-53-r5", "SC-17"),
+                ("pci-dss-4.0", "4.2.1"),
+                ("soc2", "CC6.7"),
+                ("hipaa", "164.312(e)(1)"),
+                ("iso-27001-2022", "A.8.24"),
+            ])
+            .equivalent("prowler", "iam_no_expired_server_certificates_stored")
+            .equivalent("security-hub", "IAM.26"),
         check_no_expired_server_certificates_stored,
     )
 }

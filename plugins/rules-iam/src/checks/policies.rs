@@ -1,228 +1,225 @@
-//! Policies that grant full administrative access (`*` on `*`): customer managed policies
-//! (`aws:iam:policy`) and the inline policies of users, groups and roles.
+//! What policy documents grant: customer managed policies (`aws:iam:policy`, their default
+//! version) and the inline policies of users, groups and roles — full administrative access,
+//! full access to KMS or CloudTrail, privilege escalation, service-wide wildcards, assuming any
+//! role. The policy logic itself (wildcards, `NotAction`, `Deny`) is the SDK's
+//! [`lgp_sdk::policy`] and [`lgp_sdk::privilege`].
+//!
+//! Most questions are asked of both sources of documents: a [`PolicyCheck`] states one question
+//! once and builds its customer managed check and its inline check from it.
 
-use super::meta;
+mod admin;
+mod grants;
+
+pub use admin::{inline_policy_no_administrative_privileges, policy_no_administrative_privileges};
+pub use grants::{
+    CLOUDTRAIL_ACCESS, ESCALATION, KMS_ACCESS, MARKETPLACE,
+    no_custom_policy_permissive_role_assumption, policy_no_wildcard_service_actions,
+};
+
+use super::{LEAST_PRIVILEGE, Refs, kind_noun, meta};
 use lgp_sdk::kinds::iam::{GROUP_KIND, InlinePolicy, POLICY_KIND, ROLE_KIND, USER_KIND, user};
 use lgp_sdk::policy::PolicyDocument;
-use lgp_sdk::{Check, CheckResult, Context, Outcome, Remediation, Resource, Severity};
+use lgp_sdk::{
+    Check, CheckError, CheckMeta, CheckResult, Outcome, Remediation, Resource, Severity,
+};
+use std::collections::BTreeMap;
 
-/// The `Sid`s (or positions) of the statements of `doc` that grant `*` on `*`.
-fn admin_statements(doc: &PolicyDocument) -> Vec<String> {
-    doc.statements
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.grants_full_admin())
-        .map(|(i, s)| s.sid.clone().unwrap_or_else(|| format!("#{i}")))
-        .collect()
+/// What in a document makes it fail a question (statement labels, escalation paths); empty:
+/// it passes.
+type Find = fn(&PolicyDocument) -> Vec<String>;
+
+/// A customer managed policy's default version, and how many principals it is attached to.
+fn managed_document(p: &Resource) -> Result<(PolicyDocument, Option<i64>), CheckError> {
+    let doc = PolicyDocument::from_value(p.value("document")?)?;
+    Ok((doc, p.get_opt("attachment_count")?))
 }
 
-/// `iam_policy_no_administrative_privileges`: customer managed policies do not allow `*` on `*`.
-pub fn policy_no_administrative_privileges() -> Check {
-    Check::new(
-        meta("iam_policy_no_administrative_privileges", "Customer managed policy does not grant full administrative access", Severity::High, POLICY_KIND)
-            .description(
-                "Checks that the default version of a customer managed policy has no Allow statement granting \
-                 every action (`*`, or any NotAction) on every resource (`*`, or any NotResource).",
-            )
-            .rationale(
-                "Full administrative access should be granted deliberately, through a small number of \
-                 reviewed principals, not through general-purpose policies; least privilege limits what a \
-                 compromised principal can do.",
-            )
-            .remediation(
-                Remediation::new("Create a new default version of the policy that lists only the actions and resources needed, then delete the old version.")
-                    .cli("aws iam create-policy-version --policy-arn <policy-arn> --policy-document file://least-privilege.json --set-as-default")
-                    .console("IAM > Policies > <policy> > Edit")
-                    .url("https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege"),
-            )
-            .reference("cis-aws-3.0", "1.16")
-            .reference("aws-fsbp", "IAM.1")
-            .reference("nist-800-53-r5", "AC-6")
-            .reference("pci-dss-4.0", "7.2.1")
-            .equivalent("prowler", "iam_customer_attached_policy_no_administrative_privileges")
-            .equivalent("prowler", "iam_customer_unattached_policy_no_administrative_privileges")
-            .equivalent("security-hub", "IAM.1"),
-        check_policy_no_administrative_privileges,
-    )
+/// A question asked of the inline policies of one user, group or role.
+struct InlineAnswers {
+    /// How many inline policies the principal has.
+    count: usize,
+    /// The name of each failing policy and what was found in it, in the principal's order.
+    failing: Vec<(String, Vec<String>)>,
 }
 
-fn check_policy_no_administrative_privileges(p: &Resource, _: &Context) -> CheckResult {
-    let document = p.value("document")?;
-    let doc = PolicyDocument::from_value(document)?;
-    let admin = admin_statements(&doc);
-    let attachments: Option<i64> = p.get_opt("attachment_count")?;
+/// Asks `find` of every inline policy of user, group or role `r`.
+fn failing_inline(r: &Resource, find: Find) -> Result<InlineAnswers, CheckError> {
+    // The property name is the same for users, groups and roles.
+    let inline: Vec<InlinePolicy> = r.get(user::INLINE_POLICIES)?;
+    let mut failing = Vec::new();
+    for policy in &inline {
+        let doc = PolicyDocument::from_value(&policy.document)
+            .map_err(|e| CheckError::new(format!("inline policy {}: {e}", policy.name)))?;
+        let found = find(&doc);
+        if !found.is_empty() {
+            failing.push((policy.name.clone(), found));
+        }
+    }
+    Ok(InlineAnswers {
+        count: inline.len(),
+        failing,
+    })
+}
+
+/// One question asked of policy documents, shared by the customer managed and the inline
+/// variant of a check.
+#[derive(Clone, Copy)]
+pub(crate) struct Question {
+    /// The verb of what a failing document does, e.g. `grant`.
+    verb: &'static str,
+    /// Its object, e.g. `full access to KMS (kms:* on *)`.
+    object: &'static str,
+    /// The evidence key of what was found in a customer managed policy.
+    evidence: &'static str,
+    /// What in the document makes it fail.
+    find: Find,
+}
+
+/// Runs `q` on a customer managed policy's default version.
+fn ask_managed(p: &Resource, q: &Question) -> CheckResult {
+    let (doc, attachments) = managed_document(p)?;
+    let found = (q.find)(&doc);
     Ok(Outcome::pass_if(
-        admin.is_empty(),
+        found.is_empty(),
+        format!("Policy {} does not {} {}.", p.name, q.verb, q.object),
         format!(
-            "Policy {} does not grant full administrative access.",
-            p.name
-        ),
-        format!(
-            "Policy {} grants full administrative access (* on *) in statement(s) {}.",
+            "Policy {} {}s {}: {}.",
             p.name,
-            admin.join(", ")
+            q.verb,
+            q.object,
+            found.join("; ")
         ),
     )
-    .evidence("admin_statements", admin)
+    .evidence(q.evidence, found)
     .evidence("attachment_count", attachments))
 }
 
-/// `iam_inline_policy_no_administrative_privileges`: inline policies do not allow `*` on `*`.
-pub fn inline_policy_no_administrative_privileges() -> Check {
-    Check::new(
-        meta("iam_inline_policy_no_administrative_privileges", "Inline policies do not grant full administrative access", Severity::High, USER_KIND)
-            .resource_kind(GROUP_KIND)
-            .resource_kind(ROLE_KIND)
-            .description(
-                "Checks that no inline policy of an IAM user, group or role has an Allow statement granting \
-                 every action (`*`, or any NotAction) on every resource (`*`, or any NotResource).",
-            )
-            .rationale(
-                "Inline policies escape the review that managed policies get; one that grants `*` on `*` \
-                 makes its principal a full administrator.",
-            )
-            .remediation(
-                Remediation::new("Replace the inline policy with a least-privilege managed policy, or narrow its actions and resources.")
-                    .cli("aws iam delete-role-policy --role-name <role> --policy-name <policy>  # or delete-user-policy / delete-group-policy")
-                    .console("IAM > Users / Groups / Roles > <name> > Permissions > <inline policy> > Edit")
-                    .url("https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html"),
-            )
-            .reference("cis-aws-3.0", "1.16")
-            .reference("nist-800-53-r5", "AC-6")
-            .equivalent("prowler", "iam_inline_policy_no_administrative_privileges"),
-        check_inline_policy_no_administrative_privileges,
-    )
-}
-
-fn check_inline_policy_no_administrative_privileges(r: &Resource, _: &Context) -> CheckResult {
-    // The property name is the same for users, groups and roles.
-    let inline: Vec<InlinePolicy> = r.get(user::INLINE_POLICIES)?;
-    let mut admin = Vec::new();
-    for policy in &inline {
-        let doc = PolicyDocument::from_value(&policy.document)
-            .map_err(|e| lgp_sdk::CheckError::new(format!("inline policy {}: {e}", policy.name)))?;
-        if !admin_statements(&doc).is_empty() {
-            admin.push(policy.name.clone());
-        }
-    }
-    let what = r.kind.rsplit(':').next().unwrap_or("principal");
+/// Runs `q` on every inline policy of a user, group or role.
+fn ask_inline(r: &Resource, q: &Question) -> CheckResult {
+    let InlineAnswers { count, failing } = failing_inline(r, q.find)?;
+    let failing: BTreeMap<String, Vec<String>> = failing.into_iter().collect();
+    let what = kind_noun(&r.kind);
+    let listed: Vec<String> = failing
+        .iter()
+        .map(|(name, found)| format!("{name} ({})", found.join("; ")))
+        .collect();
     Ok(Outcome::pass_if(
-        admin.is_empty(),
+        failing.is_empty(),
         format!(
-            "IAM {what} {} has no inline policy granting full administrative access.",
-            r.name
+            "IAM {what} {} has no inline policy that {}s {}.",
+            r.name, q.verb, q.object
         ),
         format!(
-            "IAM {what} {} has inline policies granting full administrative access (* on *): {}.",
+            "IAM {what} {} has inline policies that {} {}: {}.",
             r.name,
-            admin.join(", ")
+            q.verb,
+            q.object,
+            listed.join(", ")
         ),
     )
-    .evidence("inline_policy_count", inline.len())
-    .evidence("admin_inline_policies", admin))
+    .evidence("inline_policy_count", count)
+    .evidence("failing_inline_policies", failing))
 }
 
-#[cfg(test)]
-mod tests {
-    use crate::IamRules;
-    use crate::test_support::{group, managed_policy, policy_arn, role, user, user_arn};
-    use lgp_sdk::Status;
-    use lgp_sdk::policy::PolicyDocument;
-    use lgp_sdk::testing::{assert_status, run};
-    use serde_json::{Value, json};
+/// The metadata of an inline-policy check: it reads users, groups and roles.
+fn inline_meta(id: &str, title: &str, severity: Severity) -> CheckMeta {
+    meta(id, title, severity, USER_KIND)
+        .resource_kind(GROUP_KIND)
+        .resource_kind(ROLE_KIND)
+}
 
-    const CHECK: &str = "iam_policy_no_administrative_privileges";
-    const INLINE: &str = "iam_inline_policy_no_administrative_privileges";
+/// The remediation of a customer managed policy that grants too much.
+fn narrow_managed(what: &str) -> Remediation {
+    Remediation::new(format!("Create a new default version of the policy that {what}, then delete the old versions."))
+        .cli("aws iam create-policy-version --policy-arn <policy-arn> --policy-document file://least-privilege.json --set-as-default")
+        .console("IAM > Policies > <policy> > Edit")
+}
 
-    fn admin(document: Value) -> bool {
-        let doc = PolicyDocument::from_value(&document).expect("valid document");
-        !super::admin_statements(&doc).is_empty()
+/// The remediation of an inline policy that grants too much.
+fn narrow_inline(what: &str) -> Remediation {
+    Remediation::new(format!("Rewrite the inline policy so that it {what}, or replace it with a reviewed managed policy."))
+        .cli("aws iam put-role-policy --role-name <role> --policy-name <policy> --policy-document file://least-privilege.json  # or put-user-policy / put-group-policy")
+        .console("IAM > Users / Groups / Roles > <name> > Permissions > <inline policy> > Edit")
+}
+
+/// The remediation URL for least-privilege policies.
+const LEAST_PRIVILEGE_URL: &str =
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege";
+
+/// A question asked of customer managed policies (`iam_policy_<name>`) and of inline policies
+/// (`iam_inline_policy_<name>`): everything the two checks share.
+pub struct PolicyCheck {
+    /// The id after `iam_policy_` / `iam_inline_policy_`, e.g. `no_full_access_to_kms`.
+    name: &'static str,
+    /// The title after `Customer managed policy does not` / `Inline policies do not`.
+    title: &'static str,
+    /// The severity of the customer managed check and of the inline one.
+    severity: (Severity, Severity),
+    /// How the description says what a document must not do, for a customer managed policy
+    /// (`does not allow`) and for "no inline policy" (`allows`).
+    verbs: (&'static str, &'static str),
+    /// The rest of the description, after the verb.
+    description: &'static str,
+    /// Why it matters.
+    rationale: &'static str,
+    /// What the fixed policy does, e.g. `allows only the KMS actions and keys needed`.
+    fix: &'static str,
+    /// The remediation's documentation link.
+    url: &'static str,
+    /// The controls the question answers beyond [`LEAST_PRIVILEGE`].
+    references: Refs,
+    /// The question itself.
+    question: Question,
+}
+
+impl PolicyCheck {
+    /// The check on customer managed policies' default versions.
+    pub fn managed(&self) -> Check {
+        let (verb, _) = self.verbs;
+        self.finish(
+            meta(
+                &format!("iam_policy_{}", self.name),
+                &format!("Customer managed policy does not {}", self.title),
+                self.severity.0,
+                POLICY_KIND,
+            )
+            .description(format!(
+                "Checks that the default version of a customer managed policy {verb} {}",
+                self.description
+            ))
+            .remediation(narrow_managed(self.fix).url(self.url)),
+            ask_managed,
+        )
     }
 
-    #[test]
-    fn statement_shapes() {
-        // Action as a string and as a list.
-        assert!(admin(
-            json!({"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}})
-        ));
-        assert!(admin(
-            json!({"Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "*"], "Resource": ["*"]}]})
-        ));
-        // Resource list containing `*`.
-        assert!(admin(
-            json!({"Statement": [{"Effect": "Allow", "Action": ["*"],
-            "Resource": ["arn:aws:s3:::b", "*"]}]})
-        ));
-        // NotAction with Allow allows everything but a few actions.
-        assert!(admin(
-            json!({"Statement": {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}})
-        ));
-        // A Deny of everything does not make a policy admin.
-        assert!(!admin(
-            json!({"Statement": {"Effect": "Deny", "Action": "*", "Resource": "*"}})
-        ));
-        assert!(!admin(
-            json!({"Statement": {"Effect": "Deny", "NotAction": "s3:*", "Resource": "*"}})
-        ));
-        // Service-wide wildcards and specific resources are not `*` on `*`.
-        assert!(!admin(
-            json!({"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}})
-        ));
-        assert!(!admin(
-            json!({"Statement": {"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::b/*"}})
-        ));
-        // A document AWS returned as a string.
-        assert!(admin(json!(
-            r#"{"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}"#
-        )));
+    /// The check on the inline policies of users, groups and roles.
+    pub fn inline(&self) -> Check {
+        let (_, verb) = self.verbs;
+        self.finish(
+            inline_meta(
+                &format!("iam_inline_policy_{}", self.name),
+                &format!("Inline policies do not {}", self.title),
+                self.severity.1,
+            )
+            .description(format!(
+                "Checks that no inline policy of an IAM user, group or role {verb} {}",
+                self.description
+            ))
+            .remediation(narrow_inline(self.fix).url(self.url)),
+            ask_inline,
+        )
     }
 
-    #[test]
-    fn managed_policy_pass_fail_error() {
-        let arn = policy_arn("p");
-        let ok = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "*"}]});
-        let f = run::<IamRules>(&[managed_policy("p", ok)]);
-        assert_status(&f, CHECK, &arn, Status::Pass);
-
-        let bad = json!({"Version": "2012-10-17", "Statement": [{"Sid": "All", "Effect": "Allow", "Action": "*", "Resource": "*"}]});
-        let f = run::<IamRules>(&[managed_policy("p", bad)]);
-        let r = assert_status(&f, CHECK, &arn, Status::Fail);
-        assert_eq!(r.evidence["admin_statements"], json!(["All"]));
-
-        let f = run::<IamRules>(&[managed_policy("p", json!("{not json"))]);
-        assert_status(&f, CHECK, &arn, Status::Error);
-    }
-
-    #[test]
-    fn inline_policies_of_users_groups_and_roles() {
-        let admin_doc =
-            json!({"Statement": {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}});
-        let inline = json!({"inline_policies": [{"name": "god", "document": admin_doc}]});
-        let f = run::<IamRules>(&[
-            user("u", inline.clone()),
-            group("g", inline.clone()),
-            role("r", inline),
-        ]);
-        for arn in [
-            user_arn("u"),
-            "arn:aws:iam::111122223333:group/g".to_owned(),
-            "arn:aws:iam::111122223333:role/r".to_owned(),
-        ] {
-            let r = assert_status(&f, INLINE, &arn, Status::Fail);
-            assert_eq!(r.evidence["admin_inline_policies"], json!(["god"]));
-        }
-        let f = run::<IamRules>(&[
-            user("u", json!({})),
-            group("g", json!({})),
-            role("r", json!({})),
-        ]);
-        assert_status(&f, INLINE, &user_arn("u"), Status::Pass);
-        assert_status(
-            &f,
-            INLINE,
-            "arn:aws:iam::111122223333:group/g",
-            Status::Pass,
-        );
-        assert_status(&f, INLINE, "arn:aws:iam::111122223333:role/r", Status::Pass);
+    /// `meta` with what both variants share, and the check asking the question with `ask`.
+    fn finish(&self, meta: CheckMeta, ask: fn(&Resource, &Question) -> CheckResult) -> Check {
+        let id = meta.id.clone();
+        let question = self.question;
+        Check::new(
+            meta.rationale(self.rationale)
+                .references(self.references)
+                .references(LEAST_PRIVILEGE)
+                .equivalent("prowler", id),
+            move |r, _| ask(r, &question),
+        )
     }
 }

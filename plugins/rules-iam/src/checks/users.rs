@@ -1,7 +1,9 @@
 //! IAM users (`aws:iam:user`): MFA, unused and unrotated credentials, direct permissions.
 
-use super::meta;
-use lgp_sdk::kinds::iam::{AccessKey, AttachedPolicy, InlinePolicy, USER_KIND, user};
+use super::{ACCESS_KEYS, LEAST_PRIVILEGE, UNUSED_CREDENTIALS, USER_MFA, meta};
+use lgp_sdk::kinds::iam::{
+    AccessKey, AttachedPolicy, InlinePolicy, MfaType, USER_KIND, UserMfaDevice, user,
+};
 use lgp_sdk::{Check, CheckError, CheckResult, Context, Outcome, Remediation, Resource, Severity};
 use serde_json::json;
 
@@ -9,6 +11,17 @@ use serde_json::json;
 const UNUSED_DAYS: i64 = 45;
 /// CIS 1.14 / IAM.3: active access keys must be younger than this many days.
 const ROTATION_DAYS: i64 = 90;
+
+/// The passing outcome of a console-password check on user `u` when it has no console
+/// password (the message goes on with `so_what`, e.g. `, so console MFA does not apply`);
+/// `None` when it has one.
+fn without_console_password(u: &Resource, so_what: &str) -> Result<Option<Outcome>, CheckError> {
+    let password: bool = u.get(user::PASSWORD_ENABLED)?;
+    Ok((!password).then(|| {
+        Outcome::pass(format!("User {} has no console password{so_what}.", u.name))
+            .evidence(user::PASSWORD_ENABLED, false)
+    }))
+}
 
 /// `iam_user_mfa_enabled_console_access`: users with a console password have MFA.
 pub fn mfa_enabled_console_access() -> Check {
@@ -23,9 +36,9 @@ pub fn mfa_enabled_console_access() -> Check {
                     .url("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_enable.html"),
             )
             .reference("cis-aws-3.0", "1.10")
+            .reference("cis-aws-7.0", "2.10")
             .reference("aws-fsbp", "IAM.5")
-            .reference("nist-800-53-r5", "IA-2(1)")
-            .reference("pci-dss-4.0", "8.4.2")
+            .references(USER_MFA)
             .equivalent("prowler", "iam_user_mfa_enabled_console_access")
             .equivalent("security-hub", "IAM.5"),
         check_mfa_enabled_console_access,
@@ -33,13 +46,8 @@ pub fn mfa_enabled_console_access() -> Check {
 }
 
 fn check_mfa_enabled_console_access(u: &Resource, _: &Context) -> CheckResult {
-    let password: bool = u.get(user::PASSWORD_ENABLED)?;
-    if !password {
-        return Ok(Outcome::pass(format!(
-            "User {} has no console password, so console MFA does not apply.",
-            u.name
-        ))
-        .evidence(user::PASSWORD_ENABLED, false));
+    if let Some(pass) = without_console_password(u, ", so console MFA does not apply")? {
+        return Ok(pass);
     }
     let mfa: bool = u.get(user::MFA_ACTIVE)?;
     Ok(Outcome::pass_if(
@@ -67,8 +75,10 @@ pub fn console_access_unused() -> Check {
                     .url("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_finding-unused.html"),
             )
             .reference("cis-aws-3.0", "1.12")
+            .reference("cis-aws-7.0", "2.11")
             .reference("aws-fsbp", "IAM.22")
-            .reference("nist-800-53-r5", "AC-2(3)")
+            .reference("aws-fsbp", "IAM.8")
+            .references(UNUSED_CREDENTIALS)
             .equivalent("prowler", "iam_user_console_access_unused")
             .equivalent("security-hub", "IAM.22"),
         check_console_access_unused,
@@ -76,12 +86,8 @@ pub fn console_access_unused() -> Check {
 }
 
 fn check_console_access_unused(u: &Resource, cx: &Context) -> CheckResult {
-    let password: bool = u.get(user::PASSWORD_ENABLED)?;
-    if !password {
-        return Ok(
-            Outcome::pass(format!("User {} has no console password.", u.name))
-                .evidence(user::PASSWORD_ENABLED, false),
-        );
+    if let Some(pass) = without_console_password(u, "")? {
+        return Ok(pass);
     }
     let last_used: Option<String> = u.get(user::PASSWORD_LAST_USED)?;
     let when = match &last_used {
@@ -143,8 +149,10 @@ pub fn accesskey_unused() -> Check {
                     .url("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_finding-unused.html"),
             )
             .reference("cis-aws-3.0", "1.12")
+            .reference("cis-aws-7.0", "2.11")
             .reference("aws-fsbp", "IAM.22")
-            .reference("nist-800-53-r5", "AC-2(3)")
+            .reference("aws-fsbp", "IAM.8")
+            .references(UNUSED_CREDENTIALS)
             .equivalent("prowler", "iam_user_accesskey_unused")
             .equivalent("security-hub", "IAM.22"),
         check_accesskey_unused,
@@ -202,6 +210,7 @@ pub fn two_active_access_key() -> Check {
                     .url("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html"),
             )
             .reference("cis-aws-3.0", "1.13")
+            .references(ACCESS_KEYS)
             .equivalent("prowler", "iam_user_two_active_access_key"),
         check_two_active_access_key,
     )
@@ -235,8 +244,10 @@ pub fn rotate_access_key_90_days() -> Check {
                     .url("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html#Using_RotateAccessKey"),
             )
             .reference("cis-aws-3.0", "1.14")
+            .reference("cis-aws-7.0", "2.12")
             .reference("aws-fsbp", "IAM.3")
-            .reference("nist-800-53-r5", "AC-2(1)")
+            .reference("pci-dss-4.0", "8.6.3")
+            .references(ACCESS_KEYS)
             .equivalent("prowler", "iam_rotate_access_key_90_days")
             .equivalent("security-hub", "IAM.3"),
         check_rotate_access_key_90_days,
@@ -287,8 +298,10 @@ pub fn policy_attached_only_to_group_or_roles() -> Check {
                     .url("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups_manage_attach-policy.html"),
             )
             .reference("cis-aws-3.0", "1.15")
+            .reference("cis-aws-7.0", "2.13")
             .reference("aws-fsbp", "IAM.2")
-            .reference("nist-800-53-r5", "AC-6")
+            .reference("nist-800-53-r5", "AC-2")
+            .references(LEAST_PRIVILEGE)
             .equivalent("prowler", "iam_policy_attached_only_to_group_or_roles")
             .equivalent("security-hub", "IAM.2"),
         check_policy_attached_only_to_group_or_roles,
@@ -315,6 +328,107 @@ fn check_policy_attached_only_to_group_or_roles(u: &Resource, _: &Context) -> Ch
     )
     .evidence("attached_policy_names", attached)
     .evidence("inline_policy_names", inline))
+}
+
+/// `iam_user_no_setup_initial_access_key`: console users have no active access key that was
+/// never used.
+pub fn no_setup_initial_access_key() -> Check {
+    Check::new(
+        meta("iam_user_no_setup_initial_access_key", "IAM user with console access has no unused access key from initial setup", Severity::Medium, USER_KIND)
+            .description(
+                "Checks that a user with a console password has no active access key that has never been used — the sign of a key created by default when the user was set up. Users without a console password pass.",
+            )
+            .rationale(
+                "Access keys created \"just in case\" at user setup are long-lived credentials nobody needs or watches; people who work in the console should get keys only when a task requires them.",
+            )
+            .remediation(
+                Remediation::new("Delete the access keys that were never used; create keys later only if the user needs programmatic access.")
+                    .cli("aws iam delete-access-key --user-name <user> --access-key-id <key-id>")
+                    .console("IAM > Users > <user> > Security credentials > Access keys > Actions > Delete")
+                    .url("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html"),
+            )
+            .reference("cis-aws-3.0", "1.11")
+            .references(ACCESS_KEYS)
+            .equivalent("prowler", "iam_user_no_setup_initial_access_key"),
+        check_no_setup_initial_access_key,
+    )
+}
+
+fn check_no_setup_initial_access_key(u: &Resource, _: &Context) -> CheckResult {
+    if let Some(pass) =
+        without_console_password(u, ", so keys from console user setup do not apply")?
+    {
+        return Ok(pass);
+    }
+    let mut never_used = Vec::new();
+    for (i, key) in active_keys(u)? {
+        // Without a successful GetAccessKeyLastUsed, "never used" cannot be told from "unknown".
+        u.ensure_collected(&format!("{}.{i}.last_used_date", user::ACCESS_KEYS))?;
+        if key.last_used_date.is_none() {
+            never_used.push(key.id);
+        }
+    }
+    Ok(Outcome::pass_if(
+        never_used.is_empty(),
+        format!(
+            "User {} has a console password and no active access key that was never used.",
+            u.name
+        ),
+        format!(
+            "User {} has a console password and active access keys that were never used: {}.",
+            u.name,
+            never_used.join(", ")
+        ),
+    )
+    .evidence(user::PASSWORD_ENABLED, true)
+    .evidence("never_used_active_access_keys", never_used))
+}
+
+/// `iam_user_hardware_mfa_enabled`: every MFA device of the user is a hardware one.
+pub fn hardware_mfa_enabled() -> Check {
+    Check::new(
+        meta("iam_user_hardware_mfa_enabled", "IAM user has hardware MFA", Severity::High, USER_KIND)
+            .description(
+                "Checks that the user has at least one MFA device and that none is virtual (an authenticator app):                  only hardware TOTP tokens and FIDO security keys pass.",
+            )
+            .rationale(
+                "Hardware tokens and FIDO keys cannot be copied off a phone or laptop, and FIDO keys also resist                  phishing; a virtual device is only as safe as the device it lives on.",
+            )
+            .remediation(
+                Remediation::new("Assign a FIDO security key or a hardware TOTP token to the user, then remove the virtual device.")
+                    .cli("aws iam deactivate-mfa-device --user-name <user> --serial-number <virtual-device-arn>  # after the hardware device is enabled")
+                    .console("IAM > Users > <user> > Security credentials > Assign MFA device > Security key / Hardware TOTP token")
+                    .url("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_enable_physical.html"),
+            )
+            .references(USER_MFA)
+            .equivalent("prowler", "iam_user_hardware_mfa_enabled"),
+        check_hardware_mfa_enabled,
+    )
+}
+
+fn check_hardware_mfa_enabled(u: &Resource, _: &Context) -> CheckResult {
+    let devices: Vec<UserMfaDevice> = u.get(user::MFA_DEVICES)?;
+    let virtual_devices: Vec<String> = devices
+        .iter()
+        .filter(|d| d.mfa_type == MfaType::Virtual)
+        .map(|d| d.serial_number.clone())
+        .collect();
+    let outcome = if devices.is_empty() {
+        Outcome::fail(format!("User {} has no MFA device at all.", u.name))
+    } else {
+        Outcome::pass_if(
+            virtual_devices.is_empty(),
+            format!("User {}'s MFA devices are all hardware devices.", u.name),
+            format!(
+                "User {} has virtual MFA devices instead of hardware ones: {}.",
+                u.name,
+                virtual_devices.join(", ")
+            ),
+        )
+    };
+    Ok(outcome
+        .evidence("mfa_device_count", devices.len())
+        .evidence("virtual_mfa_devices", virtual_devices))
 }
 
 #[cfg(test)]
@@ -556,5 +670,89 @@ mod tests {
             &arn,
             Status::Pass,
         );
+    }
+
+    const SETUP: &str = "iam_user_no_setup_initial_access_key";
+    const HARDWARE: &str = "iam_user_hardware_mfa_enabled";
+
+    #[test]
+    fn access_keys_never_used_by_console_users() {
+        let arn = user_arn("u");
+        let keys = json!([
+            key(
+                "AKIAUSED",
+                "Active",
+                "2024-01-01T00:00:00Z",
+                Some("2024-12-30T00:00:00Z")
+            ),
+            key("AKIANEVER", "Active", "2024-12-20T00:00:00Z", None),
+            key("AKIAOFF", "Inactive", "2024-01-01T00:00:00Z", None),
+        ]);
+        let f = run::<IamRules>(&[user("u", json!({"access_keys": keys.clone()}))]);
+        let r = assert_status(&f, SETUP, &arn, Status::Fail);
+        assert_eq!(
+            r.evidence["never_used_active_access_keys"],
+            json!(["AKIANEVER"])
+        );
+        assert!(
+            r.message.contains("User u") && r.message.contains("AKIANEVER"),
+            "{}",
+            r.message
+        );
+        // Without a console password the recommendation does not apply.
+        let f = run::<IamRules>(&[user(
+            "u",
+            json!({"access_keys": keys, "password_enabled": false,
+            "password_last_used": null, "password_last_changed": null}),
+        )]);
+        let r = assert_status(&f, SETUP, &arn, Status::Pass);
+        assert!(r.message.contains("no console password"), "{}", r.message);
+        // Only inactive keys never used: pass.
+        let keys = json!([key("AKIAOFF", "Inactive", "2024-01-01T00:00:00Z", None)]);
+        let f = run::<IamRules>(&[user("u", json!({"access_keys": keys}))]);
+        assert_status(&f, SETUP, &arn, Status::Pass);
+    }
+
+    #[test]
+    fn unknown_last_use_or_password_is_an_error_for_initial_keys() {
+        let arn = user_arn("u");
+        let keys = json!([key("AKIA1", "Active", "2024-12-01T00:00:00Z", None)]);
+        let f = run::<IamRules>(&[user(
+            "u",
+            json!({"access_keys": keys, "errors":
+            {"access_keys.0.last_used_date": {"code": "AccessDenied", "category": "access_denied"}}}),
+        )]);
+        assert_status(&f, SETUP, &arn, Status::Error);
+        let f = run::<IamRules>(&[user(
+            "u",
+            json!({"password_enabled": null,
+            "errors": {"password_enabled": {"code": "ReportInProgress", "category": "service_unavailable"}}}),
+        )]);
+        assert_status(&f, SETUP, &arn, Status::Error);
+    }
+
+    #[test]
+    fn hardware_mfa() {
+        let arn = user_arn("u");
+        let device = |serial: &str, kind: &str| json!({"serial_number": serial, "type": kind, "enable_date": "2024-01-01T00:00:00Z"});
+        let virt = device("arn:aws:iam::111122223333:mfa/u", "virtual");
+        let hard = device("GAHT12345678", "hardware");
+        let cases = [
+            (json!([hard.clone()]), Status::Pass),
+            (json!([virt.clone()]), Status::Fail),
+            (json!([hard, virt]), Status::Fail),
+            (json!([]), Status::Fail),
+        ];
+        for (devices, status) in cases {
+            let f = run::<IamRules>(&[user("u", json!({"mfa_devices": devices}))]);
+            let r = assert_status(&f, HARDWARE, &arn, status);
+            assert!(r.message.contains("User u"), "{}", r.message);
+        }
+        let f = run::<IamRules>(&[user(
+            "u",
+            json!({"mfa_devices": null,
+            "errors": {"mfa_devices": {"code": "AccessDenied", "category": "access_denied"}}}),
+        )]);
+        assert_status(&f, HARDWARE, &arn, Status::Error);
     }
 }

@@ -1,4 +1,4 @@
-//! Encryption at rest: default encryption and KMS encryption.
+//! Encryption at rest: default encryption, KMS encryption, customer managed KMS keys.
 
 use super::meta;
 use lgp_sdk::kinds::s3::{Encryption, EncryptionStatus, props};
@@ -26,6 +26,12 @@ pub fn default_encryption() -> Check {
                     .console("S3 > Buckets > <bucket> > Properties > Default encryption > Edit")
                     .url("https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-bucket-encryption.html"),
             )
+            .reference("pci-dss-4.0", "3.5.1")
+            .reference("soc2", "CC6.1")
+            .reference("hipaa", "164.312(a)(2)(iv)")
+            .reference("nist-800-53-r5", "SC-28")
+            .reference("nist-800-53-r5", "SC-28(1)")
+            .reference("iso-27001-2022", "A.8.24")
             .equivalent("prowler", "s3_bucket_default_encryption"),
         check_default_encryption,
     )
@@ -68,6 +74,12 @@ pub fn kms_encryption() -> Check {
                     .url("https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html"),
             )
             .reference("aws-fsbp", "S3.17")
+            .reference("pci-dss-4.0", "3.5.1")
+            .reference("soc2", "CC6.1")
+            .reference("hipaa", "164.312(a)(2)(iv)")
+            .reference("nist-800-53-r5", "SC-12")
+            .reference("nist-800-53-r5", "SC-28(1)")
+            .reference("iso-27001-2022", "A.8.24")
             .equivalent("prowler", "s3_bucket_kms_encryption")
             .equivalent("security-hub", "S3.17"),
         check_kms_encryption,
@@ -88,6 +100,68 @@ fn check_kms_encryption(bucket: &Resource, _: &Context) -> CheckResult {
         }
         EncryptionStatus::NotConfigured => Outcome::fail(format!(
             "Bucket {name} has no default encryption rule, so only the AWS default SSE-S3 applies, not a KMS key."
+        )),
+        EncryptionStatus::Disabled => Outcome::fail(format!(
+            "Bucket {name} has default encryption explicitly disabled."
+        )),
+    };
+    Ok(outcome.evidence(props::ENCRYPTION, &enc))
+}
+
+/// `s3_bucket_kms_cmk_encryption`: the default KMS key is a customer managed key.
+pub fn kms_cmk_encryption() -> Check {
+    Check::new(
+        meta("s3_bucket_kms_cmk_encryption", "S3 bucket encrypts objects with a customer managed KMS key", Severity::Medium)
+            .description(
+                "Checks that the bucket's default encryption uses KMS (SSE-KMS or DSSE-KMS) with a key it \
+                 names, not the AWS managed key aws/s3 (used when the rule names no key, or names the \
+                 alias/aws/s3 alias). A key named by id or ARN is taken as customer managed: telling it from \
+                 aws/s3 addressed by ARN would need the key's own metadata.",
+            )
+            .rationale(
+                "Only a customer managed key has a key policy you control: you decide who may decrypt, can \
+                 share encrypted data across accounts deliberately, and can disable the key to cut off \
+                 access; the AWS managed key lets every principal of the account with S3 access decrypt.",
+            )
+            .remediation(
+                Remediation::new("Create a customer managed KMS key with a key policy limited to the bucket's users and set it as the bucket's default encryption key, with S3 Bucket Keys enabled.")
+                    .cli(r#"aws s3api put-bucket-encryption --bucket <bucket> --server-side-encryption-configuration '{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms","KMSMasterKeyID":"<customer-managed-key-arn>"},"BucketKeyEnabled":true}]}'"#)
+                    .console("S3 > Buckets > <bucket> > Properties > Default encryption > Edit > Choose from your AWS KMS keys")
+                    .url("https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk"),
+            )
+            .reference("pci-dss-4.0", "3.6.1")
+            .reference("soc2", "CC6.1")
+            .reference("hipaa", "164.312(a)(2)(iv)")
+            .reference("nist-800-53-r5", "SC-12")
+            .reference("nist-800-53-r5", "SC-28(1)")
+            .reference("iso-27001-2022", "A.8.24"),
+        check_kms_cmk_encryption,
+    )
+}
+
+fn check_kms_cmk_encryption(bucket: &Resource, _: &Context) -> CheckResult {
+    let enc: Encryption = bucket.get(props::ENCRYPTION)?;
+    let name = &bucket.name;
+    let outcome = match enc.status {
+        EncryptionStatus::Enabled => {
+            let algorithm = known_algorithm(&enc)?;
+            match enc.kms_key_id.as_deref() {
+                _ if !enc.is_kms() => Outcome::fail(format!(
+                    "Bucket {name} uses {algorithm}, not a customer managed KMS key."
+                )),
+                None => Outcome::fail(format!(
+                    "Bucket {name} uses {algorithm} with the AWS managed key aws/s3 (the rule names no key)."
+                )),
+                Some(key) if key.contains("alias/aws/") => Outcome::fail(format!(
+                    "Bucket {name} uses {algorithm} with the AWS managed key {key}."
+                )),
+                Some(key) => Outcome::pass(format!(
+                    "Bucket {name} encrypts objects with the customer managed key {key} ({algorithm})."
+                )),
+            }
+        }
+        EncryptionStatus::NotConfigured => Outcome::fail(format!(
+            "Bucket {name} has no default encryption rule, so only the AWS default SSE-S3 applies, not a customer managed key."
         )),
         EncryptionStatus::Disabled => Outcome::fail(format!(
             "Bucket {name} has default encryption explicitly disabled."
@@ -168,6 +242,47 @@ mod tests {
     }
 
     #[test]
+    fn customer_managed_keys() {
+        const CMK: &str = "s3_bucket_kms_cmk_encryption";
+        let cases = [
+            (
+                json!({"status": "enabled", "algorithm": "aws:kms", "kms_key_id": "arn:aws:kms:us-east-1:111122223333:key/k"}),
+                Status::Pass,
+            ),
+            (
+                json!({"status": "enabled", "algorithm": "aws:kms:dsse", "kms_key_id": "alias/data"}),
+                Status::Pass,
+            ),
+            (
+                json!({"status": "enabled", "algorithm": "aws:kms"}),
+                Status::Fail,
+            ),
+            (
+                json!({"status": "enabled", "algorithm": "aws:kms", "kms_key_id": "arn:aws:kms:us-east-1:111122223333:alias/aws/s3"}),
+                Status::Fail,
+            ),
+            (
+                json!({"status": "enabled", "algorithm": "AES256", "kms_key_id": null}),
+                Status::Fail,
+            ),
+            (json!({"status": "not_configured"}), Status::Fail),
+            (json!({"status": "disabled"}), Status::Fail),
+            (
+                json!({"status": "enabled", "kms_key_id": "k"}),
+                Status::Error,
+            ),
+            (json!(null), Status::Error),
+        ];
+        for (value, expected) in cases {
+            let findings = run::<S3Rules>(&[enc(value.clone())]);
+            let f = assert_status(&findings, CMK, "arn:aws:s3:::b", expected);
+            if expected != Status::Error {
+                assert!(f.message.contains("Bucket b"), "{value}: {}", f.message);
+            }
+        }
+    }
+
+    #[test]
     fn not_configured_says_aws_default_applies() {
         let findings = run::<S3Rules>(&[enc(json!({"status": "not_configured"}))]);
         let f = assert_status(
@@ -185,7 +300,11 @@ mod tests {
         r.properties["errors"] =
             json!({"encryption": {"code": "AccessDenied", "category": "permission"}});
         let findings = run::<S3Rules>(&[r]);
-        for id in ["s3_bucket_default_encryption", "s3_bucket_kms_encryption"] {
+        for id in [
+            "s3_bucket_default_encryption",
+            "s3_bucket_kms_encryption",
+            "s3_bucket_kms_cmk_encryption",
+        ] {
             let f = assert_status(&findings, id, "arn:aws:s3:::b", Status::Error);
             assert!(f.message.contains("AccessDenied"), "{}", f.message);
         }

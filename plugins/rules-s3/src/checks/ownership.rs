@@ -23,6 +23,12 @@ pub fn acl_disabled() -> Check {
                     .url("https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html"),
             )
             .reference("aws-fsbp", "S3.12")
+            .reference("pci-dss-4.0", "7.2.1")
+            .reference("soc2", "CC6.1")
+            .reference("soc2", "CC6.3")
+            .reference("nist-800-53-r5", "AC-3")
+            .reference("nist-800-53-r5", "AC-6")
+            .reference("iso-27001-2022", "A.5.15")
             .equivalent("prowler", "s3_bucket_acl_prohibited")
             .equivalent("security-hub", "S3.12"),
         check_acl_disabled,

@@ -6,7 +6,7 @@
 //! only when they matter, so a bucket with no public grant passes even if its Block Public Access
 //! configuration could not be collected.
 
-use super::{SECURITY_HUB_S3_DOCS, meta};
+use super::{PUBLIC_ACCESS, PUBLIC_WRITE, SECURITY_HUB_S3_DOCS, meta};
 use lgp_sdk::kinds::s3::{
     Acl, Grant, OWNERSHIP_BUCKET_OWNER_ENFORCED, PolicyStatus, PublicAccessBlock, props,
 };
@@ -31,6 +31,14 @@ const WRITE_ACTIONS: &[&str] = &[
     "s3:RestoreObject",
 ];
 
+/// Actions that list what the bucket holds: a public statement allowing any of them is public
+/// *list* access.
+const LIST_ACTIONS: &[&str] = &[
+    "s3:ListBucket",
+    "s3:ListBucketVersions",
+    "s3:ListBucketMultipartUploads",
+];
+
 /// `s3_bucket_level_public_access_block`: all four bucket-level settings are on.
 pub fn level_public_access_block() -> Check {
     Check::new(
@@ -50,7 +58,9 @@ pub fn level_public_access_block() -> Check {
                     .url("https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html"),
             )
             .reference("cis-aws-3.0", "2.1.4")
+            .reference("cis-aws-7.0", "3.1.4")
             .reference("aws-fsbp", "S3.8")
+            .references(PUBLIC_ACCESS)
             .equivalent("prowler", "s3_bucket_level_public_access_block")
             .equivalent("security-hub", "S3.8"),
         check_level_public_access_block,
@@ -101,6 +111,7 @@ pub fn acl_not_public() -> Check {
             )
             .reference("aws-fsbp", "S3.2")
             .reference("aws-fsbp", "S3.3")
+            .references(PUBLIC_ACCESS)
             .equivalent("prowler", "s3_bucket_public_access")
             .equivalent("security-hub", "S3.2")
             .equivalent("security-hub", "S3.3"),
@@ -110,48 +121,95 @@ pub fn acl_not_public() -> Check {
 
 fn check_acl_not_public(bucket: &Resource, _: &Context) -> CheckResult {
     let name = &bucket.name;
+    check_public_acl(
+        bucket,
+        |_| true,
+        |found| match found {
+            PublicAcl::None => {
+                format!("Bucket {name} has no ACL grant to everyone or to any AWS user.")
+            }
+            PublicAcl::Ignored(why) => {
+                format!("Bucket {name} has public ACL grants, but {why} so they have no effect.")
+            }
+            PublicAcl::Effective(public) => format!(
+                "Bucket {name} ACL grants {}{}.",
+                describe_grants(public),
+                if public.iter().any(|g| g.allows_write()) {
+                    " (public write)"
+                } else {
+                    ""
+                }
+            ),
+        },
+    )
+}
+
+/// What a public-ACL check found: the message of each case is the check's own.
+pub(crate) enum PublicAcl<'a> {
+    /// No public grant of the kind the check looks for.
+    None,
+    /// Public grants without effect, and why they have none (see [`acl_ignored`]).
+    Ignored(&'a str),
+    /// Public grants in effect.
+    Effective(&'a [&'a Grant]),
+}
+
+/// Judges the public grants of `bucket`'s ACL that `pick` selects: passes when there are none
+/// or when they have no effect, fails otherwise; `message` words each case.
+pub(crate) fn check_public_acl(
+    bucket: &Resource,
+    pick: impl Fn(&Grant) -> bool,
+    message: impl Fn(PublicAcl) -> String,
+) -> CheckResult {
     let acl: Acl = bucket.get(props::ACL)?;
-    let public: Vec<&Grant> = acl.grants.iter().filter(|g| g.is_public()).collect();
+    let public: Vec<&Grant> = acl
+        .grants
+        .iter()
+        .filter(|g| g.is_public() && pick(g))
+        .collect();
     if public.is_empty() {
-        return Ok(Outcome::pass(format!(
-            "Bucket {name} has no ACL grant to everyone or to any AWS user."
-        ))
-        .evidence("public_grants", Vec::<Grant>::new()));
+        return Ok(Outcome::pass(message(PublicAcl::None)).evidence("public_grants", &public));
     }
-    // A public grant is ineffective when ACLs are disabled or IgnorePublicAcls is on.
+    if let Some(why) = acl_ignored(bucket)? {
+        return Ok(
+            Outcome::pass(message(PublicAcl::Ignored(&why))).evidence("public_grants", &public)
+        );
+    }
+    Ok(Outcome::fail(message(PublicAcl::Effective(&public)))
+        .evidence("public_grants", &public)
+        .evidence(
+            props::OWNERSHIP,
+            bucket.get::<Option<&str>>(props::OWNERSHIP)?,
+        ))
+}
+
+/// Why public ACL grants have no effect on `bucket`, if they have none: ACLs are disabled
+/// (BucketOwnerEnforced), or IgnorePublicAcls is on at bucket or account level. Errors only
+/// when a setting that could matter was not collected.
+fn acl_ignored(bucket: &Resource) -> Result<Option<String>, PropertyError> {
     let ownership: Option<&str> = bucket.get(props::OWNERSHIP)?;
     if ownership == Some(OWNERSHIP_BUCKET_OWNER_ENFORCED) {
-        return Ok(Outcome::pass(format!(
-            "Bucket {name} has public ACL grants, but ACLs are disabled (BucketOwnerEnforced) so they have no effect."
-        ))
-        .evidence("public_grants", &public)
-        .evidence(props::OWNERSHIP, ownership));
+        return Ok(Some("ACLs are disabled (BucketOwnerEnforced)".to_owned()));
     }
-    if let Some(level) = ignoring_level(bucket, |p| p.ignore_public_acls)? {
-        return Ok(Outcome::pass(format!(
-            "Bucket {name} has public ACL grants, but IgnorePublicAcls is on at {level} level so they have no effect."
-        ))
-        .evidence("public_grants", &public));
-    }
-    let writes = public.iter().any(|g| g.allows_write());
-    let summary: Vec<String> = public
+    Ok(ignoring_level(bucket, |p| p.ignore_public_acls)?
+        .map(|level| format!("IgnorePublicAcls is on at {level} level")))
+}
+
+/// `READ to AllUsers, WRITE to AuthenticatedUsers`: grants to groups by permission and group
+/// name, others by permission and canonical id.
+pub(crate) fn describe_grants(grants: &[&Grant]) -> String {
+    grants
         .iter()
         .map(|g| {
-            let who = g
-                .grantee_uri
-                .as_deref()
-                .and_then(|u| u.rsplit('/').next())
-                .unwrap_or("?");
+            let who = match (g.grantee_uri.as_deref(), g.grantee_id.as_deref()) {
+                (Some(uri), _) => uri.rsplit('/').next().unwrap_or(uri),
+                (None, Some(id)) => id,
+                (None, None) => g.grantee_type.as_str(),
+            };
             format!("{} to {who}", g.permission)
         })
-        .collect();
-    Ok(Outcome::fail(format!(
-        "Bucket {name} ACL grants {}{}.",
-        summary.join(", "),
-        if writes { " (public write)" } else { "" }
-    ))
-    .evidence("public_grants", &public)
-    .evidence(props::OWNERSHIP, ownership))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `s3_bucket_policy_not_public`: the bucket policy grants nothing to everyone.
@@ -174,8 +232,10 @@ pub fn policy_not_public() -> Check {
                     .console("S3 > Buckets > <bucket> > Permissions > Bucket policy > Edit")
                     .url("https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status"),
             )
+            .reference("cis-aws-7.0", "2.21")
             .reference("aws-fsbp", "S3.2")
             .reference("aws-fsbp", "S3.3")
+            .references(PUBLIC_ACCESS)
             .equivalent("prowler", "s3_bucket_public_access")
             .equivalent("security-hub", "S3.2")
             .equivalent("security-hub", "S3.3"),
@@ -198,11 +258,8 @@ fn check_policy_not_public(bucket: &Resource, _: &Context) -> CheckResult {
         .ok()
         .flatten()
         .is_some_and(|s| s.is_public);
-    let public: Vec<String> = doc
-        .public_statements()
-        .enumerate()
-        .map(|(i, s)| s.sid.clone().unwrap_or_else(|| format!("#{i}")))
-        .collect();
+    // Labelled by their position in the whole policy, as every other check names statements.
+    let public: Vec<String> = doc.statement_labels(|s| s.is_public());
     if public.is_empty() && !aws_says_public {
         return Ok(
             Outcome::pass(format!("Bucket {name} policy grants nothing to everyone."))
@@ -247,7 +304,9 @@ pub fn policy_no_public_write() -> Check {
                     .console("S3 > Buckets > <bucket> > Permissions > Bucket policy > Edit")
                     .url(SECURITY_HUB_S3_DOCS),
             )
+            .reference("cis-aws-7.0", "2.21")
             .reference("aws-fsbp", "S3.3")
+            .references(PUBLIC_WRITE)
             .equivalent("prowler", "s3_bucket_policy_public_write_access")
             .equivalent("security-hub", "S3.3"),
         check_policy_no_public_write,
@@ -255,35 +314,75 @@ pub fn policy_no_public_write() -> Check {
 }
 
 fn check_policy_no_public_write(bucket: &Resource, _: &Context) -> CheckResult {
+    check_public_policy_actions(bucket, WRITE_ACTIONS, "write")
+}
+
+/// `s3_bucket_policy_no_public_list`: the bucket policy lets no one at large list the objects.
+pub fn policy_no_public_list() -> Check {
+    Check::new(
+        meta("s3_bucket_policy_no_public_list", "S3 bucket policy does not allow public listing", Severity::Critical)
+            .description(
+                "Checks that no public statement of the bucket policy (see s3_bucket_policy_not_public) \
+                 allows listing the bucket's objects, versions or multipart uploads (s3:ListBucket, \
+                 s3:ListBucketVersions, s3:ListBucketMultipartUploads), including through wildcards and \
+                 NotAction.",
+            )
+            .rationale(
+                "A public listing hands anyone the name of every object, which turns a bucket whose objects \
+                 are readable by URL into a bulk download and reveals sensitive names; public websites \
+                 never need it.",
+            )
+            .remediation(
+                Remediation::new("Remove the list actions from the public statements (keep s3:GetObject only if the content is meant to be public), or restrict them to named principals.")
+                    .cli("aws s3api put-bucket-policy --bucket <bucket> --policy file://restricted-policy.json")
+                    .console("S3 > Buckets > <bucket> > Permissions > Bucket policy > Edit")
+                    .url("https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html"),
+            )
+            .reference("cis-aws-7.0", "2.21")
+            .reference("aws-fsbp", "S3.2")
+            .references(PUBLIC_ACCESS)
+            .equivalent("security-hub", "S3.2"),
+        check_policy_no_public_list,
+    )
+}
+
+fn check_policy_no_public_list(bucket: &Resource, _: &Context) -> CheckResult {
+    check_public_policy_actions(bucket, LIST_ACTIONS, "list")
+}
+
+/// Fails when a public statement allows one of `actions` (the `access` they give, e.g.
+/// `write`) and RestrictPublicBuckets does not neutralize it.
+fn check_public_policy_actions(bucket: &Resource, actions: &[&str], access: &str) -> CheckResult {
     let name = &bucket.name;
+    let evidence = format!("public_{access}_actions");
     let Some(doc) = policy(bucket)? else {
         return Ok(
             Outcome::pass(format!("Bucket {name} has no bucket policy."))
                 .evidence(props::POLICY, Value::Null),
         );
     };
-    let allowed: Vec<&str> = WRITE_ACTIONS
+    let allowed: Vec<&str> = actions
         .iter()
         .copied()
         .filter(|a| doc.allows_public(a))
         .collect();
     if allowed.is_empty() {
         return Ok(Outcome::pass(format!(
-            "Bucket {name} policy allows no public write access."
+            "Bucket {name} policy allows no public {access} access."
         ))
-        .evidence("public_write_actions", &allowed));
+        .evidence(&evidence, &allowed));
     }
     if let Some(level) = ignoring_level(bucket, |p| p.restrict_public_buckets)? {
         return Ok(Outcome::pass(format!(
-            "Bucket {name} policy allows public write, but RestrictPublicBuckets is on at {level} level so only AWS services and the owner account can use it."
+            "Bucket {name} policy allows public {access}, but RestrictPublicBuckets is on at {level} level so only AWS services and the owner account can use it."
         ))
-        .evidence("public_write_actions", &allowed));
+        .evidence(&evidence, &allowed));
     }
     Ok(Outcome::fail(format!(
-        "Bucket {name} policy allows public write access: {}.",
+        "Bucket {name} policy allows public {access} access: {}.",
         allowed.join(", ")
     ))
-    .evidence("public_write_actions", &allowed))
+    .evidence(&evidence, &allowed))
 }
 
 /// The bucket policy, `None` when the bucket has none.
@@ -297,7 +396,7 @@ pub(crate) fn policy(bucket: &Resource) -> Result<Option<PolicyDocument>, lgp_sd
 
 /// `bucket` or `account` when a Block Public Access setting picked by `setting` is on at that
 /// level. Errors only when a level that could matter was not collected.
-fn ignoring_level(
+pub(crate) fn ignoring_level(
     bucket: &Resource,
     setting: impl Fn(&PublicAccessBlock) -> bool,
 ) -> Result<Option<&'static str>, PropertyError> {
@@ -485,6 +584,52 @@ mod tests {
         // A policy given as a JSON string is read too.
         let as_text = json!({"policy": public.to_string()});
         assert_eq!(status(as_text, WRITE), Status::Fail);
+    }
+
+    #[test]
+    fn public_list_actions() {
+        const LIST: &str = "s3_bucket_policy_no_public_list";
+        let l = |principal: Value, action: Value| {
+            status(json!({"policy": statement(principal, action)}), LIST)
+        };
+        assert_eq!(l(json!("*"), json!("s3:ListBucket")), Status::Fail);
+        assert_eq!(l(json!({"AWS": "*"}), json!(["s3:List*"])), Status::Fail);
+        assert_eq!(l(json!({"AWS": ["*"]}), json!("s3:*")), Status::Fail);
+        assert_eq!(l(json!("*"), json!("s3:GetObject")), Status::Pass);
+        assert_eq!(
+            l(
+                json!({"AWS": "arn:aws:iam::444455556666:root"}),
+                json!("s3:ListBucket")
+            ),
+            Status::Pass
+        );
+        let not_action = json!({"Statement": [{"Effect": "Allow", "Principal": "*",
+            "NotAction": "s3:Get*", "Resource": "arn:aws:s3:::b"}]});
+        assert_eq!(status(json!({"policy": not_action}), LIST), Status::Fail);
+        let deny = json!({"Statement": [{"Effect": "Deny", "Principal": "*",
+            "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b"}]});
+        assert_eq!(status(json!({"policy": deny}), LIST), Status::Pass);
+        let mut org = statement(json!("*"), json!("s3:ListBucket"));
+        org["Statement"][0]["Condition"] =
+            json!({"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}});
+        assert_eq!(status(json!({"policy": org}), LIST), Status::Pass);
+        let restricted = json!({"policy": statement(json!("*"), json!("s3:ListBucket")),
+            "public_access_block": pab(true)});
+        assert_eq!(status(restricted, LIST), Status::Pass);
+        let findings = run::<S3Rules>(&[bucket(
+            "b",
+            json!({"policy": statement(json!("*"), json!("s3:List*")), "public_access_block": null}),
+        )]);
+        let f = assert_status(&findings, LIST, ARN, Status::Fail);
+        assert_eq!(
+            f.evidence["public_list_actions"],
+            json!([
+                "s3:ListBucket",
+                "s3:ListBucketVersions",
+                "s3:ListBucketMultipartUploads"
+            ])
+        );
+        assert!(f.message.contains("public list access"), "{}", f.message);
     }
 
     #[test]

@@ -27,7 +27,16 @@ pub fn secure_transport_policy() -> Check {
                     .url("https://repost.aws/knowledge-center/s3-bucket-policy-for-config-rule"),
             )
             .reference("cis-aws-3.0", "2.1.1")
+            .reference("cis-aws-7.0", "3.1.1")
             .reference("aws-fsbp", "S3.5")
+            .reference("pci-dss-4.0", "4.2.1")
+            .reference("soc2", "CC6.7")
+            .reference("hipaa", "164.312(e)(1)")
+            .reference("hipaa", "164.312(e)(2)(ii)")
+            .reference("nist-800-53-r5", "SC-8")
+            .reference("nist-800-53-r5", "SC-8(1)")
+            .reference("iso-27001-2022", "A.5.14")
+            .reference("iso-27001-2022", "A.8.24")
             .equivalent("prowler", "s3_bucket_secure_transport_policy")
             .equivalent("security-hub", "S3.5"),
         check_secure_transport_policy,
@@ -53,13 +62,7 @@ fn check_secure_transport_policy(bucket: &Resource, _: &Context) -> CheckResult 
         ))
         .evidence(props::POLICY, Value::Null));
     };
-    let denying: Vec<String> = doc
-        .statements
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| denies_insecure_transport(s))
-        .map(|(i, s)| s.sid.clone().unwrap_or_else(|| format!("#{i}")))
-        .collect();
+    let denying = doc.statement_labels(denies_insecure_transport);
     Ok(Outcome::pass_if(
         !denying.is_empty(),
         format!("Bucket {name} policy denies requests over plain HTTP."),

@@ -20,6 +20,12 @@ pub fn versioning_enabled() -> Check {
                     .url("https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html"),
             )
             .reference("aws-fsbp", "S3.14")
+            .reference("soc2", "A1.2")
+            .reference("hipaa", "164.308(a)(7)(ii)(A)")
+            .reference("hipaa", "164.312(c)(1)")
+            .reference("nist-800-53-r5", "CP-9")
+            .reference("nist-800-53-r5", "CP-10")
+            .reference("iso-27001-2022", "A.8.13")
             .equivalent("prowler", "s3_bucket_object_versioning")
             .equivalent("security-hub", "S3.14"),
         check_versioning_enabled,
@@ -57,7 +63,12 @@ pub fn mfa_delete_enabled() -> Check {
                     .url("https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiFactorAuthenticationDelete.html"),
             )
             .reference("cis-aws-3.0", "2.1.2")
+            .reference("cis-aws-7.0", "3.1.2")
             .reference("aws-fsbp", "S3.20")
+            .reference("soc2", "A1.2")
+            .reference("hipaa", "164.312(c)(1)")
+            .reference("nist-800-53-r5", "CP-9")
+            .reference("iso-27001-2022", "A.8.13")
             .equivalent("prowler", "s3_bucket_no_mfa_delete")
             .equivalent("security-hub", "S3.20"),
         check_mfa_delete_enabled,

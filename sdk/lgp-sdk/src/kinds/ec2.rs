@@ -3,7 +3,8 @@
 //! templates, Elastic IPs and network interfaces. Documented in `docs/resources/aws-ec2.md`.
 //!
 //! One module per kind, each with its `KIND`, its property names (`props`) and the typed
-//! `properties` document the collector writes. Shared parts ([`MetadataOptions`]) live here.
+//! `properties` document the collector writes. Shared parts ([`MetadataOptions`],
+//! [`UserData`]) live here.
 //!
 //! | kind | module | ARN |
 //! |---|---|---|
@@ -25,6 +26,7 @@
 //! (`resource.get::<Option<MetadataOptions>>(instance::props::METADATA_OPTIONS)`), so one
 //! unreadable property cannot turn an unrelated check into an error.
 
+use crate::secrets::{self, Detection};
 use serde::{Deserialize, Serialize};
 
 /// `HttpTokens` value that makes IMDSv2 (session tokens) mandatory.
@@ -56,9 +58,49 @@ impl MetadataOptions {
     }
 }
 
+/// What the collector learnt about the user data of an instance or of a launch template's
+/// latest version (`user_data`). The text itself is never stored: the collector decodes it,
+/// runs [`crate::secrets::detect`] and keeps only what was found and where.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserData {
+    /// Whether there is any user data.
+    pub present: bool,
+    /// Whether it was searched for secrets (`false` for gzip-compressed or undecodable data,
+    /// and when there is none).
+    pub inspected: bool,
+    /// Why present user data was not searched: `compressed` or `not_base64`.
+    pub not_inspected_reason: Option<String>,
+    /// The secrets found: their kind and line, never their text.
+    #[serde(default)]
+    pub secrets: Vec<Detection>,
+}
+
+impl UserData {
+    /// Inspects AWS's base64 `UserData` value (`None` or empty: no user data).
+    pub fn inspect(encoded: Option<&str>) -> Self {
+        let Some(encoded) = encoded.filter(|e| !e.trim().is_empty()) else {
+            return Self::default();
+        };
+        match secrets::inspect_base64(encoded) {
+            Ok(found) => Self {
+                present: true,
+                inspected: true,
+                not_inspected_reason: None,
+                secrets: found,
+            },
+            Err(why) => Self {
+                present: true,
+                inspected: false,
+                not_inspected_reason: Some(why.as_str().to_owned()),
+                secrets: Vec::new(),
+            },
+        }
+    }
+}
+
 /// `aws:ec2:instance`: an EC2 instance (DescribeInstances).
 pub mod instance {
-    use super::MetadataOptions;
+    use super::{MetadataOptions, UserData};
     use crate::resource::CollectionError;
     use serde::{Deserialize, Serialize};
     use std::collections::BTreeMap;
@@ -104,8 +146,11 @@ pub mod instance {
         pub const MONITORING_STATE: &str = "monitoring_state";
         /// `key_name`: the SSH key pair's name, or null.
         pub const KEY_NAME: &str = "key_name";
-        /// `user_data_present`: bool (null with an `errors` entry when unreadable).
-        pub const USER_DATA_PRESENT: &str = "user_data_present";
+        /// `user_data`: [`super::UserData`] (null with an `errors` entry when unreadable).
+        pub const USER_DATA: &str = "user_data";
+        /// `state_transition_time`: RFC 3339 string, when AWS's `StateTransitionReason` dates
+        /// the last state change (e.g. a user-initiated stop), else null.
+        pub const STATE_TRANSITION_TIME: &str = "state_transition_time";
     }
 
     /// The whole `properties` object of an `aws:ec2:instance` resource.
@@ -150,9 +195,11 @@ pub mod instance {
         pub monitoring_state: Option<String>,
         /// The key pair it was launched with.
         pub key_name: Option<String>,
-        /// Whether the instance has user data (DescribeInstanceAttribute `userData`). The
-        /// content is never collected.
-        pub user_data_present: Option<bool>,
+        /// The instance's user data (DescribeInstanceAttribute `userData`), as inspected for
+        /// secrets; the content is never collected.
+        pub user_data: Option<UserData>,
+        /// When the instance last changed state, as dated by AWS's `StateTransitionReason`.
+        pub state_transition_time: Option<String>,
         /// Properties that could not be collected, by property name.
         #[serde(default)]
         pub errors: BTreeMap<String, CollectionError>,
@@ -724,9 +771,9 @@ pub mod image {
 }
 
 /// `aws:ec2:launch-template`: a launch template (DescribeLaunchTemplates) with the settings of
-/// its latest version (DescribeLaunchTemplateVersions `$Latest`).
+/// its latest version and the user data of every version (DescribeLaunchTemplateVersions).
 pub mod launch_template {
-    use super::MetadataOptions;
+    use super::{MetadataOptions, UserData};
     use crate::resource::CollectionError;
     use serde::{Deserialize, Serialize};
     use std::collections::BTreeMap;
@@ -751,21 +798,25 @@ pub mod launch_template {
         pub const METADATA_OPTIONS: &str = "metadata_options";
         /// `associate_public_ip_address` (latest version): bool.
         pub const ASSOCIATE_PUBLIC_IP_ADDRESS: &str = "associate_public_ip_address";
-        /// `user_data_present` (latest version): bool.
-        pub const USER_DATA_PRESENT: &str = "user_data_present";
+        /// `user_data` (latest version): [`super::UserData`].
+        pub const USER_DATA: &str = "user_data";
         /// `iam_instance_profile` (latest version): ARN or name, or null.
         pub const IAM_INSTANCE_PROFILE: &str = "iam_instance_profile";
         /// `ebs_volumes` (latest version): list of [`super::LaunchTemplateEbsVolume`].
         pub const EBS_VOLUMES: &str = "ebs_volumes";
+        /// `user_data_by_version` (every version): list of [`super::VersionUserData`], one per
+        /// version that has user data, newest first.
+        pub const USER_DATA_BY_VERSION: &str = "user_data_by_version";
 
-        /// The properties read from the latest version: when that read fails, each of them is
-        /// null with an `errors` entry.
-        pub const LATEST_VERSION: [&str; 5] = [
+        /// The properties read from the template's versions: when that read fails, each of them
+        /// is null with an `errors` entry.
+        pub const FROM_VERSIONS: [&str; 6] = [
             METADATA_OPTIONS,
             ASSOCIATE_PUBLIC_IP_ADDRESS,
-            USER_DATA_PRESENT,
+            USER_DATA,
             IAM_INSTANCE_PROFILE,
             EBS_VOLUMES,
+            USER_DATA_BY_VERSION,
         ];
     }
 
@@ -788,15 +839,28 @@ pub mod launch_template {
         pub metadata_options: Option<MetadataOptions>,
         /// Whether any network interface of the latest version asks for a public IPv4 address.
         pub associate_public_ip_address: Option<bool>,
-        /// Whether the latest version has user data (never collected).
-        pub user_data_present: Option<bool>,
+        /// The latest version's user data, as inspected for secrets (the content is never
+        /// collected).
+        pub user_data: Option<UserData>,
         /// The latest version's instance profile, by ARN or else by name.
         pub iam_instance_profile: Option<String>,
         /// The latest version's EBS block devices.
         pub ebs_volumes: Option<Vec<LaunchTemplateEbsVolume>>,
+        /// The user data of every version that has some, newest first: older versions stay
+        /// launchable, so their secrets matter too.
+        pub user_data_by_version: Option<Vec<VersionUserData>>,
         /// Properties that could not be collected, by property name.
         #[serde(default)]
         pub errors: BTreeMap<String, CollectionError>,
+    }
+
+    /// The user data of one launch template version.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct VersionUserData {
+        /// The version's number.
+        pub version_number: i64,
+        /// Its user data, as inspected for secrets.
+        pub user_data: UserData,
     }
 
     /// One EBS block device of a launch template version.
@@ -1022,6 +1086,26 @@ mod tests {
             ..NetworkAcl::default()
         };
         assert!(!narrow.allows_from_world(Protocol::Tcp, 443));
+    }
+
+    #[test]
+    fn user_data_keeps_only_what_was_found() {
+        assert_eq!(UserData::inspect(None), UserData::default());
+        assert!(!UserData::inspect(Some("")).present);
+        let clean = UserData::inspect(Some("IyEvYmluL2Jhc2g="));
+        assert!(clean.present && clean.inspected && clean.secrets.is_empty());
+        let gz = UserData::inspect(Some("H4sIAAAAAAAA"));
+        assert!(gz.present && !gz.inspected);
+        assert_eq!(gz.not_inspected_reason.as_deref(), Some("compressed"));
+        // "x\npassword=Zx81Qw09Er\n"
+        let leaky = UserData::inspect(Some("eApwYXNzd29yZD1aeDgxUXcwOUVyCg=="));
+        let doc = serde_json::to_value(&leaky).expect("serializes");
+        assert_eq!(
+            doc,
+            json!({"present": true, "inspected": true, "not_inspected_reason": null,
+                "secrets": [{"kind": "assigned_secret", "line": 2}]})
+        );
+        assert!(!doc.to_string().contains("Zx81"));
     }
 
     #[test]

@@ -51,6 +51,22 @@ pub const ROOT_USER: &str = "root";
 /// The path prefix of service-linked roles.
 pub const SERVICE_LINKED_ROLE_PATH: &str = "/aws-service-role/";
 
+/// The names of AWS managed policies that rules look for in `attached_policies` and in the
+/// account's [`Account::aws_managed_policy_roles`].
+pub mod aws_policy {
+    /// `arn:aws:iam::aws:policy/AdministratorAccess`: every action on every resource.
+    pub const ADMINISTRATOR_ACCESS: &str = "AdministratorAccess";
+    /// `arn:aws:iam::aws:policy/AWSSupportAccess`: opening and managing AWS Support cases.
+    pub const SUPPORT_ACCESS: &str = "AWSSupportAccess";
+    /// `arn:aws:iam::aws:policy/SecurityAudit`: read-only access to security configuration.
+    pub const SECURITY_AUDIT: &str = "SecurityAudit";
+    /// `arn:aws:iam::aws:policy/AWSCloudShellFullAccess`: CloudShell with file upload and
+    /// download.
+    pub const CLOUDSHELL_FULL_ACCESS: &str = "AWSCloudShellFullAccess";
+    /// `arn:aws:iam::aws:policy/ReadOnlyAccess`: read access to nearly every service and its data.
+    pub const READ_ONLY_ACCESS: &str = "ReadOnlyAccess";
+}
+
 /// The property names of `aws:iam:user`, for [`crate::Resource::get`] and `errors` keys.
 pub mod user {
     /// `password_enabled`: bool; from the credential report.
@@ -107,6 +123,9 @@ pub mod account {
     pub const PASSWORD_POLICY: &str = "password_policy";
     /// `credential_report_generated`: RFC 3339 or null.
     pub const CREDENTIAL_REPORT_GENERATED: &str = "credential_report_generated";
+    /// `aws_managed_policy_roles`: AWS managed policy name → names of the roles it is attached
+    /// to.
+    pub const AWS_MANAGED_POLICY_ROLES: &str = "aws_managed_policy_roles";
 }
 
 /// A managed policy attached to a user, group or role (AWS managed ones included).
@@ -122,6 +141,12 @@ impl AttachedPolicy {
     /// Whether AWS manages the policy (its ARN's account is `aws`).
     pub fn is_aws_managed(&self) -> bool {
         is_aws_managed_policy(&self.arn)
+    }
+
+    /// Whether this is the AWS managed policy called `name` (e.g.
+    /// [`aws_policy::ADMINISTRATOR_ACCESS`]); a customer managed policy of the same name is not.
+    pub fn is_aws_managed_named(&self, name: &str) -> bool {
+        self.is_aws_managed() && self.name == name
     }
 }
 
@@ -384,6 +409,10 @@ pub struct Account {
     pub password_policy: Option<PasswordPolicy>,
     /// When the credential report the user and root properties come from was generated.
     pub credential_report_generated: Option<String>,
+    /// The AWS managed policies attached to roles: policy name (e.g. `AWSSupportAccess`) →
+    /// the sorted names of the roles it is attached to (GetAccountAuthorizationDetails). Lets
+    /// account-wide checks such as "a support role exists" be judged on the account alone.
+    pub aws_managed_policy_roles: Option<BTreeMap<String, Vec<String>>>,
     /// Properties that could not be collected, by property name.
     #[serde(default)]
     pub errors: BTreeMap<String, CollectionError>,
@@ -504,6 +533,12 @@ mod tests {
             MfaType::Virtual
         );
         assert!(user.attached_policies[0].is_aws_managed());
+        assert!(user.attached_policies[0].is_aws_managed_named(aws_policy::ADMINISTRATOR_ACCESS));
+        let own = AttachedPolicy {
+            name: "AdministratorAccess".into(),
+            arn: "arn:aws:iam::111122223333:policy/AdministratorAccess".into(),
+        };
+        assert!(!own.is_aws_managed_named(aws_policy::ADMINISTRATOR_ACCESS));
         assert!(user.access_keys.as_ref().expect("keys")[0].is_active());
         assert_eq!(serde_json::to_value(&user).expect("serializes"), doc);
     }
@@ -534,6 +569,7 @@ mod tests {
             account::ROOT_HARDWARE_MFA,
             account::PASSWORD_POLICY,
             account::CREDENTIAL_REPORT_GENERATED,
+            account::AWS_MANAGED_POLICY_ROLES,
         ] {
             assert!(props.get(key).is_some_and(Value::is_null), "{key}");
         }

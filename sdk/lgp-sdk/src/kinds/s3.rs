@@ -22,7 +22,8 @@
 //!                 "has_transitions": true, "has_noncurrent_version_expiration": false,
 //!                 "has_abort_incomplete_multipart_upload": true}]},
 //!   "replication": {"role": "arn:aws:iam::...:role/s3-replication", "rules": [{"id": "to-eu",
-//!                   "status": "Enabled", "destination_bucket": "arn:aws:s3:::replica"}]},
+//!                   "status": "Enabled", "destination_bucket": "arn:aws:s3:::replica",
+//!                   "destination_region": "eu-west-1"}]},
 //!   "object_lock": {"enabled": true, "mode": "GOVERNANCE", "days": 30, "years": null},
 //!   "notifications": {"topics": [{"arn": "arn:aws:sns:...", "events": ["s3:ObjectRemoved:*"]}],
 //!                     "queues": [], "lambda_functions": [], "event_bridge": false},
@@ -379,6 +380,10 @@ pub struct ReplicationRule {
     pub status: String,
     /// The ARN of the destination bucket.
     pub destination_bucket: String,
+    /// The destination bucket's region, when the collector knows it (the destination is a
+    /// bucket of the same account); `None` when unknown, e.g. a bucket of another account.
+    #[serde(default)]
+    pub destination_region: Option<String>,
 }
 
 impl ReplicationRule {
@@ -511,7 +516,7 @@ mod tests {
                 "has_transitions": false, "has_noncurrent_version_expiration": false,
                 "has_abort_incomplete_multipart_upload": true}]},
             "replication": {"role": "r", "rules": [{"id": null, "status": "Disabled",
-                "destination_bucket": "arn:aws:s3:::d"}]},
+                "destination_bucket": "arn:aws:s3:::d", "destination_region": null}]},
             "object_lock": {"enabled": true, "mode": "GOVERNANCE", "days": 30, "years": null},
             "notifications": {"topics": [], "queues": [{"arn": "q", "events": ["s3:ObjectCreated:*"]}],
                 "lambda_functions": [], "event_bridge": false},

@@ -5,6 +5,8 @@
 //!   (the host must still fail the invocation: a refused emit is a limit violation).
 //! - `test.big`: emits one event larger than any test's output cap.
 //! - `test.retry` / `test.reject`: answers with that delivery error.
+//! - `test.state`: calls every `state` and `query` function, which its manifest does not ask
+//!   for, and emits one event listing each call's answer.
 
 wit_bindgen::generate!({
     path: "../../../wit",
@@ -13,7 +15,10 @@ wit_bindgen::generate!({
 
 use exports::lg_protect::plugin::handle::Guest;
 use lg_protect::plugin::emit::emit;
-use lg_protect::plugin::types::{DeliveryError, Event, NewEvent, PluginInfo, PluginKind};
+use lg_protect::plugin::types::{
+    DeliveryError, Event, HostError, NewEvent, PluginInfo, PluginKind,
+};
+use lg_protect::plugin::{query, state};
 
 struct Hostile;
 
@@ -30,6 +35,7 @@ impl Guest for Hostile {
                 "test.big",
                 "test.retry",
                 "test.reject",
+                "test.state",
             ]
             .map(String::from)
             .to_vec(),
@@ -58,6 +64,23 @@ impl Guest for Hostile {
                 let _ = emit(&[out(&event, 0, "z".repeat(1 << 20))]);
                 Ok(())
             }
+            "test.state" => {
+                let answers = unrequested_capabilities();
+                let data = format!(
+                    "{{\"answers\":[{}]}}",
+                    answers
+                        .iter()
+                        .map(|a| format!("{a:?}"))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                );
+                emit(&[NewEvent {
+                    event_type: "test.out".into(),
+                    correlation_id: event.correlation_id.clone(),
+                    data,
+                }])
+                .map_err(|e| DeliveryError::Retry(format!("{e:?}")))
+            }
             "test.retry" => Err(DeliveryError::Retry("hostile: try again later".into())),
             "test.reject" => Err(DeliveryError::Reject(
                 "hostile: this event is poison".into(),
@@ -67,6 +90,39 @@ impl Guest for Hostile {
             ))),
         }
     }
+}
+
+/// Calls every `state` and `query` function; each answer as `ok` or `<error case>: <message>`.
+fn unrequested_capabilities() -> Vec<String> {
+    fn answer<T>(r: Result<T, HostError>) -> String {
+        match r {
+            Ok(_) => "ok".into(),
+            Err(HostError::Denied(m)) => format!("denied: {m}"),
+            Err(HostError::LimitExceeded(m)) => format!("limit-exceeded: {m}"),
+            Err(HostError::InvalidArgument(m)) => format!("invalid-argument: {m}"),
+            Err(HostError::Unavailable(m)) => format!("unavailable: {m}"),
+        }
+    }
+    let scan = "01JAAAAAAAAAAAAAAAAAAAAAAA".to_owned();
+    vec![
+        answer(state::get("k")),
+        answer(state::set("k", b"v")),
+        answer(state::delete("k")),
+        answer(state::list_keys("", None)),
+        answer(query::findings(&query::FindingQuery {
+            scan_id: scan.clone(),
+            check_id: None,
+            cursor: None,
+            limit: 10,
+        })),
+        answer(query::inventory(&query::InventoryQuery {
+            scan_id: scan.clone(),
+            kind: None,
+            cursor: None,
+            limit: 10,
+        })),
+        answer(query::previous_scan(&scan)),
+    ]
 }
 
 fn out(event: &Event, i: u32, padding: String) -> NewEvent {

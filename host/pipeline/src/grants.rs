@@ -1,0 +1,525 @@
+//! The `state` and `query` capabilities of handler plugins, over the store.
+//!
+//! [`handler_services`] binds them to one delivery: the event's tenant and the plugin's name come
+//! from the host side, so a guest can neither name another tenant nor reach another plugin's
+//! state. The runtime decides whether the plugin's manifest earns them.
+
+use lgp_events::TenantId;
+use lgp_model::{Finding, Resource};
+use lgp_runtime::{
+    FindingQuery, HandlerServices, InventoryQuery, MAX_QUERY_PAGE_ITEMS, PluginState, QueryPage,
+    ServiceError, TenantQuery,
+};
+use lgp_store::{
+    Cursor, PageRequest, ResourceVersion, ResultFilter, ResultRecord, Store, StoreError,
+};
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+/// The key/value namespace of a plugin's state. Prefixed, so that no plugin name (not even
+/// `lgp-pipeline`) reaches the pipeline's own bookkeeping.
+pub(crate) fn state_namespace(plugin: &str) -> String {
+    format!("plugin/{plugin}")
+}
+
+/// The services of one delivery of an event of `tenant` to `plugin`.
+pub(crate) fn handler_services(
+    store: &Arc<dyn Store>,
+    tenant: &TenantId,
+    plugin: &str,
+) -> HandlerServices {
+    HandlerServices {
+        state: Some(Arc::new(StoreState {
+            store: store.clone(),
+            tenant: tenant.clone(),
+            namespace: state_namespace(plugin),
+        })),
+        query: Some(Arc::new(StoreQuery {
+            store: store.clone(),
+            tenant: tenant.clone(),
+            inventory: Mutex::new(None),
+        })),
+    }
+}
+
+/// The one place store failures become what the guest is told. Backend details stay in the
+/// host's log; the guest learns only that it may retry.
+fn to_service_error(err: StoreError) -> ServiceError {
+    match err {
+        StoreError::BadCursor => {
+            ServiceError::Invalid("the cursor was not issued by this listing".into())
+        }
+        StoreError::NotFound { what, id } => ServiceError::Invalid(format!("no {what} {id:?}")),
+        StoreError::Invalid { field, reason } => {
+            ServiceError::Invalid(format!("invalid {field}: {reason}"))
+        }
+        err @ StoreError::Backend { .. } => {
+            tracing::warn!("a handler's store call failed: {err}");
+            ServiceError::Unavailable("the store failed; try again later".into())
+        }
+    }
+}
+
+fn page_request(cursor: Option<&str>, limit: u32) -> PageRequest {
+    PageRequest {
+        limit: limit.min(MAX_QUERY_PAGE_ITEMS),
+        cursor: cursor.map(|c| Cursor(c.to_owned())),
+    }
+}
+
+/// A plugin's state for one tenant.
+struct StoreState {
+    store: Arc<dyn Store>,
+    tenant: TenantId,
+    namespace: String,
+}
+
+#[async_trait::async_trait]
+impl PluginState for StoreState {
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, ServiceError> {
+        self.store
+            .kv_get(&self.tenant, &self.namespace, key)
+            .await
+            .map_err(to_service_error)
+    }
+
+    async fn set(&self, key: &str, value: &[u8]) -> Result<(), ServiceError> {
+        self.store
+            .kv_set(&self.tenant, &self.namespace, key, value)
+            .await
+            .map_err(to_service_error)
+    }
+
+    async fn delete(&self, key: &str) -> Result<(), ServiceError> {
+        self.store
+            .kv_delete(&self.tenant, &self.namespace, key)
+            .await
+            .map_err(to_service_error)
+    }
+
+    async fn list_keys(
+        &self,
+        prefix: &str,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<QueryPage<String>, ServiceError> {
+        let page = self
+            .store
+            .kv_list(
+                &self.tenant,
+                &self.namespace,
+                prefix,
+                &page_request(cursor, limit),
+            )
+            .await
+            .map_err(to_service_error)?;
+        Ok(QueryPage {
+            items: page.items,
+            next: page.next.map(|c| c.0),
+        })
+    }
+}
+
+/// Read-only queries of one tenant.
+struct StoreQuery {
+    store: Arc<dyn Store>,
+    tenant: TenantId,
+    /// The inventory of the last scan read, kept for the invocation: the store returns a scan's
+    /// inventory whole, so paging through it reads it once, not once per page.
+    inventory: Mutex<Option<(String, Arc<[ResourceVersion]>)>>,
+}
+
+impl StoreQuery {
+    /// Fails with "no scan" unless the scan is the tenant's: another tenant's scan is unknown.
+    async fn known_scan(&self, scan_id: &str) -> Result<lgp_store::Scan, ServiceError> {
+        self.store
+            .get_scan(&self.tenant, scan_id)
+            .await
+            .map_err(to_service_error)
+    }
+
+    async fn scan_inventory(&self, scan_id: &str) -> Result<Arc<[ResourceVersion]>, ServiceError> {
+        let mut cached = self.inventory.lock().await;
+        if let Some((id, versions)) = cached.as_ref()
+            && id == scan_id
+        {
+            return Ok(versions.clone());
+        }
+        self.known_scan(scan_id).await?;
+        let versions: Arc<[ResourceVersion]> = self
+            .store
+            .scan_inventory(&self.tenant, scan_id)
+            .await
+            .map_err(to_service_error)?
+            .into();
+        *cached = Some((scan_id.to_owned(), versions.clone()));
+        Ok(versions)
+    }
+}
+
+fn to_finding(r: ResultRecord) -> Result<Finding, ServiceError> {
+    let evidence = serde_json::value::to_raw_value(&r.evidence).map_err(|e| {
+        ServiceError::Unavailable(format!(
+            "the evidence of {} on {} cannot be encoded: {e}",
+            r.check_id, r.resource_arn
+        ))
+    })?;
+    Ok(Finding {
+        check_id: r.check_id,
+        resource_arn: r.resource_arn,
+        status: r.status,
+        severity: r.severity,
+        message: r.message,
+        evidence,
+    })
+}
+
+#[async_trait::async_trait]
+impl TenantQuery for StoreQuery {
+    async fn findings(&self, q: &FindingQuery) -> Result<QueryPage<Finding>, ServiceError> {
+        if q.cursor.is_none() {
+            self.known_scan(&q.scan_id).await?;
+        }
+        let filter = ResultFilter {
+            scan_id: Some(q.scan_id.clone()),
+            check_id: q.check_id.clone(),
+            ..ResultFilter::default()
+        };
+        let page = self
+            .store
+            .list_results(
+                &self.tenant,
+                &filter,
+                &page_request(q.cursor.as_deref(), q.limit),
+            )
+            .await
+            .map_err(to_service_error)?;
+        Ok(QueryPage {
+            items: page
+                .items
+                .into_iter()
+                .map(to_finding)
+                .collect::<Result<_, _>>()?,
+            next: page.next.map(|c| c.0),
+        })
+    }
+
+    async fn inventory(&self, q: &InventoryQuery) -> Result<QueryPage<Resource>, ServiceError> {
+        let versions = self.scan_inventory(&q.scan_id).await?;
+        // Versions are ordered by ARN, so the cursor is the last ARN returned.
+        let start = match &q.cursor {
+            Some(after) => versions.partition_point(|v| v.resource.arn.as_str() <= after.as_str()),
+            None => 0,
+        };
+        let limit = q.limit.clamp(1, MAX_QUERY_PAGE_ITEMS) as usize;
+        let mut matching = versions[start..]
+            .iter()
+            .map(|v| &v.resource)
+            .filter(|r| q.kind.as_deref().is_none_or(|k| r.kind == k));
+        let items: Vec<Resource> = matching.by_ref().take(limit).cloned().collect();
+        let next = match (items.last(), matching.next()) {
+            (Some(last), Some(_)) => Some(last.arn.clone()),
+            _ => None,
+        };
+        Ok(QueryPage { items, next })
+    }
+
+    async fn previous_scan(&self, scan_id: &str) -> Result<Option<String>, ServiceError> {
+        let scan = self.known_scan(scan_id).await?;
+        let previous = self
+            .store
+            .previous_completed_scan(&self.tenant, &scan.account_id, scan_id)
+            .await
+            .map_err(to_service_error)?;
+        Ok(previous.map(|s| s.scan_id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lgp_model::{Severity, Status};
+    use lgp_store::{NewResult, Scan, ScanCounters, ScanStatus, SqliteStore};
+    use time::OffsetDateTime;
+
+    const ACCOUNT: &str = "111122223333";
+
+    fn tenant(id: &str) -> TenantId {
+        TenantId::new(id).expect("tenant id")
+    }
+
+    fn store() -> Arc<dyn Store> {
+        Arc::new(SqliteStore::open_in_memory().expect("store"))
+    }
+
+    fn scan_id(n: u32) -> String {
+        format!("01JAAAAAAAAAAAAAAA{n:08}")
+    }
+
+    async fn put_scan(store: &Arc<dyn Store>, who: &TenantId, n: u32, status: ScanStatus) {
+        let scan = Scan {
+            scan_id: scan_id(n),
+            account_id: ACCOUNT.into(),
+            source: "test".into(),
+            status,
+            started_at: OffsetDateTime::UNIX_EPOCH,
+            finished_at: None,
+            collected: true,
+            counters: ScanCounters::default(),
+            errors: Default::default(),
+        };
+        store.create_scan(who, &scan).await.expect("scan");
+    }
+
+    fn resource(arn: &str, kind: &str) -> Resource {
+        lgp_model::parse_resources(&format!(
+            r#"[{{"arn":"{arn}","kind":"{kind}","account":"{ACCOUNT}","region":"us-east-1","name":"n","tags":{{}},"properties":{{"x":1}}}}]"#
+        ))
+        .expect("resource")
+        .remove(0)
+    }
+
+    fn result(check: &str, arn: &str, status: Status) -> NewResult {
+        NewResult {
+            check_id: check.into(),
+            service: "s3".into(),
+            resource_arn: arn.into(),
+            account_id: ACCOUNT.into(),
+            region: "us-east-1".into(),
+            status,
+            severity: Severity::High,
+            message: format!("{check} on {arn}"),
+            evidence: serde_json::json!({ "check": check }),
+            muted: false,
+        }
+    }
+
+    fn services(store: &Arc<dyn Store>, who: &str, plugin: &str) -> HandlerServices {
+        handler_services(store, &tenant(who), plugin)
+    }
+
+    fn state(s: &HandlerServices) -> &dyn PluginState {
+        s.state.as_deref().expect("state offered")
+    }
+
+    fn query(s: &HandlerServices) -> &dyn TenantQuery {
+        s.query.as_deref().expect("query offered")
+    }
+
+    #[tokio::test]
+    async fn state_is_private_to_the_plugin_and_the_tenant() {
+        let store = store();
+        let acme = services(&store, "acme", "alerts");
+        state(&acme).set("count/a", b"1").await.expect("set");
+        state(&acme).set("count/b", b"2").await.expect("set");
+        state(&acme).set("other", b"3").await.expect("set");
+        assert_eq!(
+            state(&acme).get("count/a").await.expect("get"),
+            Some(b"1".to_vec())
+        );
+        let page = state(&acme)
+            .list_keys("count/", None, 1)
+            .await
+            .expect("list");
+        assert_eq!(page.items, vec!["count/a"]);
+        let page = state(&acme)
+            .list_keys("count/", page.next.as_deref(), 10)
+            .await
+            .expect("list");
+        assert_eq!(page.items, vec!["count/b"]);
+        assert_eq!(page.next, None);
+
+        // Another tenant, another plugin, and the pipeline's own bookkeeping see nothing of it.
+        for (who, plugin) in [("globex", "alerts"), ("acme", "reports")] {
+            let other = services(&store, who, plugin);
+            assert_eq!(state(&other).get("count/a").await.expect("get"), None);
+            assert!(
+                state(&other)
+                    .list_keys("", None, 100)
+                    .await
+                    .expect("list")
+                    .items
+                    .is_empty()
+            );
+        }
+        assert_eq!(
+            store
+                .kv_get(&tenant("acme"), "alerts", "count/a")
+                .await
+                .expect("get"),
+            None
+        );
+        store
+            .kv_set(&tenant("acme"), crate::BOOKKEEPING, "secret", b"x")
+            .await
+            .expect("set");
+        let impostor = services(&store, "acme", crate::BOOKKEEPING);
+        assert_eq!(state(&impostor).get("secret").await.expect("get"), None);
+
+        state(&acme).delete("count/a").await.expect("delete");
+        state(&acme)
+            .delete("count/a")
+            .await
+            .expect("deleting again");
+        assert_eq!(state(&acme).get("count/a").await.expect("get"), None);
+        let err = state(&acme)
+            .list_keys("", Some("forged"), 10)
+            .await
+            .expect_err("a forged cursor");
+        assert!(matches!(err, ServiceError::Invalid(_)), "{err:?}");
+    }
+
+    #[tokio::test]
+    async fn findings_are_the_tenants_results_of_the_scan_paged_and_filtered() {
+        let store = store();
+        let acme = tenant("acme");
+        put_scan(&store, &acme, 1, ScanStatus::Running).await;
+        let results: Vec<NewResult> = (0..5)
+            .flat_map(|i| {
+                let arn = format!("arn:aws:s3:::b{i}");
+                [
+                    result("check_a", &arn, Status::Fail),
+                    result("check_b", &arn, Status::Pass),
+                ]
+            })
+            .collect();
+        store
+            .apply_results(&acme, &scan_id(1), OffsetDateTime::UNIX_EPOCH, &results)
+            .await
+            .expect("results");
+
+        let q = services(&store, "acme", "reports");
+        let mut seen = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = query(&q)
+                .findings(&FindingQuery {
+                    scan_id: scan_id(1),
+                    check_id: None,
+                    cursor: cursor.take(),
+                    limit: 3,
+                })
+                .await
+                .expect("findings");
+            assert!(page.items.len() <= 3);
+            seen.extend(page.items);
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len(), 10);
+        let a = seen.iter().find(|f| f.check_id == "check_a").expect("a");
+        assert_eq!(a.status, Status::Fail);
+        assert_eq!(a.evidence.get(), r#"{"check":"check_a"}"#);
+
+        let only_b = query(&q)
+            .findings(&FindingQuery {
+                scan_id: scan_id(1),
+                check_id: Some("check_b".into()),
+                cursor: None,
+                limit: 100,
+            })
+            .await
+            .expect("findings");
+        assert_eq!(only_b.items.len(), 5);
+        assert!(only_b.items.iter().all(|f| f.check_id == "check_b"));
+
+        // The same scan id is unknown to another tenant.
+        let globex = services(&store, "globex", "reports");
+        let err = query(&globex)
+            .findings(&FindingQuery {
+                scan_id: scan_id(1),
+                check_id: None,
+                cursor: None,
+                limit: 100,
+            })
+            .await
+            .expect_err("another tenant's scan");
+        assert!(matches!(err, ServiceError::Invalid(_)), "{err:?}");
+    }
+
+    #[tokio::test]
+    async fn inventory_pages_by_arn_within_a_kind_and_previous_scan_is_the_accounts() {
+        let store = store();
+        let acme = tenant("acme");
+        put_scan(&store, &acme, 1, ScanStatus::Completed).await;
+        put_scan(&store, &acme, 2, ScanStatus::Running).await;
+        let resources: Vec<Resource> = (0..7)
+            .map(|i| {
+                let kind = if i % 2 == 0 {
+                    "aws:s3:bucket"
+                } else {
+                    "aws:ec2:volume"
+                };
+                resource(&format!("arn:aws:x:::r{i}"), kind)
+            })
+            .collect();
+        store
+            .put_resources(&acme, &scan_id(2), &resources)
+            .await
+            .expect("resources");
+
+        let q = services(&store, "acme", "reports");
+        let mut arns = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = query(&q)
+                .inventory(&InventoryQuery {
+                    scan_id: scan_id(2),
+                    kind: Some("aws:s3:bucket".into()),
+                    cursor: cursor.take(),
+                    limit: 3,
+                })
+                .await
+                .expect("inventory");
+            arns.extend(page.items.into_iter().map(|r| r.arn));
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(
+            arns,
+            ["r0", "r2", "r4", "r6"].map(|r| format!("arn:aws:x:::{r}"))
+        );
+        let all = query(&q)
+            .inventory(&InventoryQuery {
+                scan_id: scan_id(2),
+                kind: None,
+                cursor: None,
+                limit: 100,
+            })
+            .await
+            .expect("inventory");
+        assert_eq!((all.items.len(), all.next), (7, None));
+
+        assert_eq!(
+            query(&q)
+                .previous_scan(&scan_id(2))
+                .await
+                .expect("previous"),
+            Some(scan_id(1))
+        );
+        assert_eq!(
+            query(&q)
+                .previous_scan(&scan_id(1))
+                .await
+                .expect("previous"),
+            None
+        );
+        let globex = services(&store, "globex", "reports");
+        assert!(query(&globex).previous_scan(&scan_id(2)).await.is_err());
+        assert!(
+            query(&globex)
+                .inventory(&InventoryQuery {
+                    scan_id: scan_id(2),
+                    kind: None,
+                    cursor: None,
+                    limit: 100,
+                })
+                .await
+                .is_err()
+        );
+    }
+}

@@ -1,0 +1,348 @@
+//! The `state` and `query` capabilities of handler plugins through the real pipeline (in-process
+//! bus, SQLite store, the built-in S3 rules as Wasm). The `stateful-handler` guest
+//! (tests/guests) records every event it receives in its state and, on each completed scan, reads
+//! the scan's findings and inventory page by page and publishes a summary. What the summary must
+//! say is read here from the store and the published events, apart from the plugin.
+
+use crate::pipeline::{Platform, fixture, platform, quiesce, s3_rules, tenant};
+use crate::support::{hostile_handler, read, small_runtime};
+use lgp_events::{Event, EventType, TenantId};
+use lgp_model::{Finding, Resource};
+use lgp_pipeline::{Router, RouterConfig, ScanRequest, Scanner};
+use lgp_runtime::{
+    FindingQuery, HandlerServices, IncomingEvent, InventoryQuery, InvokeErrorKind, Plugin,
+    PluginState, QueryPage, Runtime, RuntimeConfig, ServiceError, TenantQuery, Trust,
+};
+use lgp_store::{PageRequest, ResultFilter};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+use tokio::sync::broadcast;
+
+/// Bound on waiting for a scan and its summary; a broken pipeline fails instead of hanging.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+const ACCOUNT: &str = "111122223333";
+const PLUGIN: &str = "stateful-handler";
+
+/// Every consumer group of the platform under test.
+const GROUPS: [&str; 3] = ["rule:rules-s3", "handler:stateful-handler", "host:audit"];
+
+/// The guest's page sizes (tests/guests/stateful-handler).
+const FINDINGS_PAGE: u64 = 7;
+const INVENTORY_PAGE: u64 = 5;
+
+async fn stateful_handler(runtime: &Runtime) -> Plugin {
+    let bytes = read(crate::guests::STATEFUL_HANDLER);
+    runtime
+        .load("stateful-handler.wasm", &bytes, Trust::Trusted)
+        .await
+        .expect("the stateful handler loads")
+}
+
+/// One scan: its id, every event of the tenant published until the handler's summary of it, and
+/// the summary.
+struct Summarized {
+    scan_id: String,
+    events: Vec<Arc<Event>>,
+    summary: Value,
+}
+
+impl Summarized {
+    fn count(&self, t: EventType) -> u64 {
+        self.events.iter().filter(|e| e.event_type == t).count() as u64
+    }
+
+    /// How many events of `t` the handler had recorded in its state when it summarised.
+    fn seen(&self, t: EventType) -> u64 {
+        self.summary["events"][t.as_str()].as_u64().unwrap_or(0)
+    }
+}
+
+/// Runs a scan, waits for the handler's summary of it, then for every consumer to settle (so
+/// every event of the scan is in the handler's state before the next step).
+async fn scan(p: &Platform, who: &TenantId, resources: Vec<Resource>) -> Summarized {
+    let mut live = p.services.bus.live(who);
+    let scan_id = Scanner::new(p.services.clone(), p.rules)
+        .run(ScanRequest {
+            tenant: who.clone(),
+            account_id: ACCOUNT.into(),
+            source: "test".into(),
+            resources,
+        })
+        .await
+        .expect("scan starts");
+    let mut events = Vec::new();
+    let summary = tokio::time::timeout(PATIENCE, async {
+        loop {
+            match live.recv().await {
+                Ok(e) => {
+                    let done = e.event_type == EventType::ReportGenerated
+                        && e.source == PLUGIN
+                        && e.correlation_id.as_deref() == Some(scan_id.as_str());
+                    let data = e.data.clone();
+                    events.push(e);
+                    if done {
+                        return data;
+                    }
+                }
+                Err(broadcast::error::RecvError::Lagged(n)) => panic!("live stream lagged by {n}"),
+                Err(broadcast::error::RecvError::Closed) => panic!("live stream closed"),
+            }
+        }
+    })
+    .await
+    .expect("the handler summarises the scan in time");
+    quiesce(p.services.bus.as_ref(), &GROUPS).await;
+    Summarized {
+        scan_id,
+        events,
+        summary,
+    }
+}
+
+/// Checks the summary's findings and inventory against the tenant's store: the query saw
+/// exactly the scan's results and resources, page by page.
+async fn assert_summary_matches_store(p: &Platform, who: &TenantId, s: &Summarized) {
+    let store = p.services.store.as_ref();
+    let filter = ResultFilter {
+        scan_id: Some(s.scan_id.clone()),
+        ..ResultFilter::default()
+    };
+    let results = store
+        .list_results(who, &filter, &PageRequest::first(1_000))
+        .await
+        .expect("results");
+    assert!(results.next.is_none(), "the fixture fits one page");
+    let mut by_status: BTreeMap<String, u64> = BTreeMap::new();
+    let mut by_check: BTreeMap<String, u64> = BTreeMap::new();
+    for r in &results.items {
+        *by_status.entry(r.status.as_str().to_owned()).or_default() += 1;
+        *by_check.entry(r.check_id.clone()).or_default() += 1;
+    }
+    let total = results.items.len() as u64;
+    assert!(total > FINDINGS_PAGE, "the scan needs several pages");
+    let findings = &s.summary["findings"];
+    assert_eq!(findings["total"], json!(total), "{findings}");
+    assert_eq!(findings["by_status"], json!(by_status));
+    assert_eq!(findings["by_check"], json!(by_check));
+    assert_eq!(findings["pages"], json!(total.div_ceil(FINDINGS_PAGE)));
+
+    let arns: Vec<String> = store
+        .scan_inventory(who, &s.scan_id)
+        .await
+        .expect("inventory")
+        .into_iter()
+        .map(|v| v.resource.arn)
+        .collect();
+    let inventory = &s.summary["inventory"];
+    assert_eq!(inventory["arns"], json!(arns), "{inventory}");
+    assert_eq!(
+        inventory["pages"],
+        json!((arns.len() as u64).div_ceil(INVENTORY_PAGE))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_handlers_state_survives_a_restart_and_its_queries_see_only_its_tenant() {
+    let runtime = Runtime::new(RuntimeConfig::default(), None).expect("runtime");
+    let plugins = [s3_rules(&runtime).await, stateful_handler(&runtime).await];
+    let mut p = platform(&plugins).await;
+    let (acme, globex) = (tenant("acme"), tenant("globex"));
+
+    // Scan 1 of acme: the summary reads exactly the scan's results and inventory.
+    let first = fixture();
+    let s1 = scan(&p, &acme, first.clone()).await;
+    assert_summary_matches_store(&p, &acme, &s1).await;
+    assert_eq!(s1.summary["previous_scan"], Value::Null);
+    assert_eq!(s1.seen(EventType::ComplianceScanCompleted), 1);
+    assert!(s1.count(EventType::ComplianceViolation) > 0);
+
+    // Globex scans part of the same account id: its queries see its own results only, and
+    // acme's completed scan of that account is not its previous scan.
+    let s_globex = scan(&p, &globex, first[..3].to_vec()).await;
+    assert_summary_matches_store(&p, &globex, &s_globex).await;
+    assert_eq!(s_globex.summary["previous_scan"], Value::Null);
+    assert_eq!(s_globex.seen(EventType::ComplianceScanCompleted), 1);
+    assert!(
+        s_globex.seen(EventType::ComplianceViolation)
+            <= s_globex.count(EventType::ComplianceViolation)
+    );
+
+    // The router restarts on the same store; a failing bucket goes away (a resolution).
+    let Platform {
+        services,
+        router,
+        rules,
+    } = p;
+    router.shutdown().await;
+    let router = Router::start(services.clone(), &plugins, RouterConfig::default())
+        .await
+        .expect("router restarts");
+    p = Platform {
+        services,
+        router,
+        rules,
+    };
+    let failing: Vec<&str> = s1
+        .events
+        .iter()
+        .filter(|e| e.event_type == EventType::ComplianceViolation)
+        .filter_map(|e| e.data["resource_arn"].as_str())
+        .collect();
+    let mut second = first.clone();
+    second.retain(|r| r.arn != failing[0]);
+    let s2 = scan(&p, &acme, second.clone()).await;
+    assert_summary_matches_store(&p, &acme, &s2).await;
+    assert_eq!(s2.summary["previous_scan"], json!(s1.scan_id));
+    assert_eq!(s2.seen(EventType::ComplianceScanCompleted), 2);
+    assert!(s2.count(EventType::ComplianceResolved) > 0);
+
+    // Scan 3 changes nothing, so every event the tenant saw is in the state when it summarises:
+    // the counts are exact, carried over the restart, and hold none of globex's events.
+    let s3 = scan(&p, &acme, second).await;
+    assert_eq!(s3.count(EventType::ComplianceViolation), 0);
+    assert_eq!(s3.count(EventType::ComplianceResolved), 0);
+    assert_eq!(s3.summary["previous_scan"], json!(s2.scan_id));
+    assert_eq!(s3.seen(EventType::ComplianceScanCompleted), 3);
+    for t in [
+        EventType::ComplianceViolation,
+        EventType::ComplianceResolved,
+    ] {
+        assert_eq!(
+            s3.seen(t),
+            s1.count(t) + s2.count(t),
+            "{t} events recorded for acme: {}",
+            s3.summary["events"]
+        );
+    }
+    let scans_done = s3.seen(EventType::InventoryScanCompleted);
+    assert!((2..=3).contains(&scans_done), "{}", s3.summary["events"]);
+
+    // Globex's state holds only globex's events, before and after acme's scans.
+    let s_globex2 = scan(&p, &globex, first[..3].to_vec()).await;
+    assert_eq!(s_globex2.summary["previous_scan"], json!(s_globex.scan_id));
+    assert_eq!(s_globex2.seen(EventType::ComplianceScanCompleted), 2);
+    assert_eq!(
+        s_globex2.seen(EventType::ComplianceViolation),
+        s_globex.count(EventType::ComplianceViolation)
+    );
+    p.router.shutdown().await;
+}
+
+/// State and queries that count every call and answer with nothing.
+#[derive(Default)]
+struct Counting {
+    calls: AtomicUsize,
+}
+
+impl Counting {
+    fn call(&self) {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[async_trait::async_trait]
+impl PluginState for Counting {
+    async fn get(&self, _key: &str) -> Result<Option<Vec<u8>>, ServiceError> {
+        self.call();
+        Ok(None)
+    }
+    async fn set(&self, _key: &str, _value: &[u8]) -> Result<(), ServiceError> {
+        self.call();
+        Ok(())
+    }
+    async fn delete(&self, _key: &str) -> Result<(), ServiceError> {
+        self.call();
+        Ok(())
+    }
+    async fn list_keys(
+        &self,
+        _prefix: &str,
+        _cursor: Option<&str>,
+        _limit: u32,
+    ) -> Result<QueryPage<String>, ServiceError> {
+        self.call();
+        Ok(QueryPage {
+            items: Vec::new(),
+            next: None,
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl TenantQuery for Counting {
+    async fn findings(&self, _q: &FindingQuery) -> Result<QueryPage<Finding>, ServiceError> {
+        self.call();
+        Ok(QueryPage {
+            items: Vec::new(),
+            next: None,
+        })
+    }
+    async fn inventory(&self, _q: &InventoryQuery) -> Result<QueryPage<Resource>, ServiceError> {
+        self.call();
+        Ok(QueryPage {
+            items: Vec::new(),
+            next: None,
+        })
+    }
+    async fn previous_scan(&self, _scan_id: &str) -> Result<Option<String>, ServiceError> {
+        self.call();
+        Ok(None)
+    }
+}
+
+fn event(event_type: &str) -> IncomingEvent {
+    IncomingEvent {
+        id: "01J00000000000000000000000".into(),
+        event_type: event_type.into(),
+        source: "e2e".into(),
+        timestamp: "2024-01-01T00:00:00Z".into(),
+        correlation_id: Some("01J00000000000000000000001".into()),
+        data: "{}".into(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_handler_whose_manifest_does_not_ask_is_denied_state_and_query() {
+    let runtime = small_runtime();
+    let plugin = hostile_handler(&runtime).await;
+    assert!(plugin.info().capabilities.is_empty());
+    let offered = Arc::new(Counting::default());
+    let services = HandlerServices {
+        state: Some(offered.clone()),
+        query: Some(offered.clone()),
+    };
+    let emitted = plugin
+        .handle(&event("test.state"), &services)
+        .await
+        .expect("the handler reports its answers");
+    let data: Value = serde_json::from_str(&emitted[0].data).expect("json");
+    let answers = data["answers"].as_array().expect("answers");
+    assert_eq!(answers.len(), 7, "{data}");
+    for (answer, capability) in answers.iter().zip(["state"; 4].iter().chain(&["query"; 3])) {
+        let answer = answer.as_str().expect("text");
+        assert!(
+            answer.starts_with("denied: ") && answer.contains(&format!("`{capability}`")),
+            "{answer}"
+        );
+    }
+    assert_eq!(
+        offered.calls.load(Ordering::SeqCst),
+        0,
+        "nothing reached the services"
+    );
+
+    // A plugin that asks, on a host that offers nothing, is denied as well.
+    let stateful = stateful_handler(&runtime).await;
+    let err = stateful
+        .handle(&event("compliance.violation"), &HandlerServices::default())
+        .await
+        .expect_err("no state offered");
+    assert!(
+        matches!(&err.kind, InvokeErrorKind::Reject(m) if m.contains("denied")),
+        "{err:?}"
+    );
+}
