@@ -167,6 +167,10 @@ async fn a_handlers_state_survives_a_restart_and_its_queries_see_only_its_tenant
     assert_eq!(s_globex.summary["previous_scan"], Value::Null);
     assert_eq!(s_globex.seen(EventType::ComplianceScanCompleted), 1);
     assert!(
+        s_globex.count(EventType::ComplianceViolation) > 0,
+        "globex has violations of its own, which acme's counts must not hold"
+    );
+    assert!(
         s_globex.seen(EventType::ComplianceViolation)
             <= s_globex.count(EventType::ComplianceViolation)
     );
@@ -344,5 +348,132 @@ async fn a_handler_whose_manifest_does_not_ask_is_denied_state_and_query() {
     assert!(
         matches!(&err.kind, InvokeErrorKind::Reject(m) if m.contains("denied")),
         "{err:?}"
+    );
+}
+
+/// A tenant's results held in memory, served in offset-cursor pages as a store would, each
+/// finding with `evidence_bytes` of evidence; state in a map.
+struct InMemory {
+    findings: Vec<Finding>,
+    state: std::sync::Mutex<BTreeMap<String, Vec<u8>>>,
+    largest_fetch: AtomicUsize,
+}
+
+impl InMemory {
+    fn new(findings: usize, evidence_bytes: usize) -> Self {
+        let evidence = format!(r#"{{"pad":"{}"}}"#, "x".repeat(evidence_bytes));
+        InMemory {
+            findings: (0..findings)
+                .map(|i| Finding {
+                    check_id: format!("check_{i:03}"),
+                    resource_arn: format!("arn:aws:s3:::bucket-{i:03}"),
+                    status: lgp_model::Status::Fail,
+                    severity: lgp_model::Severity::High,
+                    message: format!("bucket-{i:03} fails"),
+                    evidence: serde_json::value::RawValue::from_string(evidence.clone())
+                        .expect("json"),
+                })
+                .collect(),
+            state: Default::default(),
+            largest_fetch: AtomicUsize::new(0),
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Vec<u8>>> {
+        self.state.lock().expect("state lock")
+    }
+}
+
+#[async_trait::async_trait]
+impl PluginState for InMemory {
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, ServiceError> {
+        Ok(self.state().get(key).cloned())
+    }
+    async fn set(&self, key: &str, value: &[u8]) -> Result<(), ServiceError> {
+        self.state().insert(key.to_owned(), value.to_vec());
+        Ok(())
+    }
+    async fn delete(&self, key: &str) -> Result<(), ServiceError> {
+        self.state().remove(key);
+        Ok(())
+    }
+    async fn list_keys(
+        &self,
+        prefix: &str,
+        _cursor: Option<&str>,
+        _limit: u32,
+    ) -> Result<QueryPage<String>, ServiceError> {
+        Ok(QueryPage {
+            items: self
+                .state()
+                .keys()
+                .filter(|k| k.starts_with(prefix))
+                .cloned()
+                .collect(),
+            next: None,
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl TenantQuery for InMemory {
+    async fn findings(&self, q: &FindingQuery) -> Result<QueryPage<Finding>, ServiceError> {
+        let start: usize = match &q.cursor {
+            Some(c) => c
+                .parse()
+                .map_err(|_| ServiceError::Invalid(format!("bad cursor {c:?}")))?,
+            None => 0,
+        };
+        let limit = q.limit as usize;
+        self.largest_fetch.fetch_max(limit, Ordering::SeqCst);
+        let end = (start + limit).min(self.findings.len());
+        Ok(QueryPage {
+            items: self.findings[start..end].to_vec(),
+            next: (end < self.findings.len()).then(|| end.to_string()),
+        })
+    }
+    async fn inventory(&self, _q: &InventoryQuery) -> Result<QueryPage<Resource>, ServiceError> {
+        Ok(QueryPage {
+            items: Vec::new(),
+            next: None,
+        })
+    }
+    async fn previous_scan(&self, _scan_id: &str) -> Result<Option<String>, ServiceError> {
+        Ok(None)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_query_page_past_the_output_cap_is_cut_and_its_cursor_continues() {
+    // The small runtime's output cap is 64 KiB: three 20 KiB findings fit a page, four do not,
+    // so each of the guest's 7-finding pages is cut to three.
+    let runtime = small_runtime();
+    assert_eq!(crate::support::small_limits().output_bytes, 64 << 10);
+    let plugin = stateful_handler(&runtime).await;
+    let backend = Arc::new(InMemory::new(20, 20 << 10));
+    let services = HandlerServices {
+        state: Some(backend.clone()),
+        query: Some(backend.clone()),
+    };
+    let emitted = plugin
+        .handle(
+            &event(EventType::ComplianceScanCompleted.as_str()),
+            &services,
+        )
+        .await
+        .expect("the handler summarises");
+    let summary: Value = serde_json::from_str(&emitted[0].data).expect("json");
+    let findings = &summary["findings"];
+    assert_eq!(findings["total"], json!(20), "{findings}");
+    assert_eq!(findings["pages"], json!(7), "20 findings, three a page");
+    let checks = findings["by_check"].as_object().expect("by check");
+    assert_eq!(checks.len(), 20, "every finding once: {findings}");
+    assert!(checks.values().all(|n| n == &json!(1)));
+    assert!(
+        backend.largest_fetch.load(Ordering::SeqCst) <= lgp_runtime::MAX_QUERY_PAGE_ITEMS as usize
+    );
+    assert_eq!(
+        backend.state().keys().collect::<Vec<_>>(),
+        ["seen/compliance.scan.completed/01J00000000000000000000000"]
     );
 }

@@ -31,13 +31,13 @@ async fn busy_loop_times_out() {
     let plugin = hostile_rule(&runtime).await;
     let err = fail_then_recover(&plugin, "loop").await;
     assert!(
-        matches!(err.kind, InvokeErrorKind::Timeout(d) if d == Duration::from_millis(500)),
+        matches!(err.kind, InvokeErrorKind::Timeout(d) if d == Duration::from_millis(2_000)),
         "{err:?}"
     );
     assert_eq!(err.kind.limit(), Some("timeout"));
     assert_eq!(
         err.to_string(),
-        "plugin \"hostile-rule\" exceeded its time limit of 500ms"
+        "plugin \"hostile-rule\" exceeded its time limit of 2s"
     );
 }
 
@@ -343,7 +343,9 @@ const FAST_HOSTILES: [&str; 6] = [
 async fn two_hundred_alternations_leave_a_small_pool_usable() {
     let config = RuntimeConfig {
         limits: lgp_runtime::Limits {
-            timeout_ms: 200,
+            // Four busy loops run to it; the other hostiles must finish well within it even
+            // when the machine is loaded.
+            timeout_ms: 1_000,
             ..small_limits()
         },
         ..small_config()

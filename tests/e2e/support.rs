@@ -10,7 +10,10 @@ pub const HOSTILE_KIND: &str = "test:hostile:thing";
 /// Small limits, so that every hostile behaviour fails fast.
 pub fn small_limits() -> Limits {
     Limits {
-        timeout_ms: 500,
+        // A wall-clock (epoch) deadline: generous enough that an ordinary or merely busy guest
+        // (a log flood, a memory grab) finishes on a loaded 2-core machine, short enough that
+        // the busy-loop tests stay quick.
+        timeout_ms: 2_000,
         fuel: None,
         memory_bytes: 32 << 20,
         output_bytes: 64 << 10,

@@ -32,10 +32,13 @@ const PIPELINE_BATCH: usize = 500;
 const WARM_UP_BATCHES: usize = 10;
 const NOW: i64 = 1_767_225_600;
 
+/// A rule crate's checks, as its [`RulePlugin::checks`] builds them natively.
+type NativeChecks = fn() -> Vec<Check>;
+
 /// A built-in rule plugin: its Wasm component and its native crate.
 struct Rules {
     name: &'static str,
-    native: fn() -> Vec<Check>,
+    native: NativeChecks,
     wasm: Plugin,
     kinds: HashSet<String>,
 }
@@ -226,7 +229,7 @@ fn main() {
         .expect("tokio runtime");
     rt.block_on(async {
         let runtime = Runtime::new(RuntimeConfig::default(), None).expect("runtime");
-        let natives: [(&str, fn() -> Vec<Check>); 3] = [
+        let natives: [(&str, NativeChecks); 3] = [
             ("rules-s3", S3Rules::checks),
             ("rules-ec2", Ec2Rules::checks),
             ("rules-iam", IamRules::checks),
