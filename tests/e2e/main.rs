@@ -1,6 +1,7 @@
 //! End-to-end tests of LG-Protect: real components (hostile guests built from source, built-in
 //! plugins, a Python plugin) through the real runtime and the real `lgp` program.
 
+mod alerts;
 mod aws_live;
 mod aws_scan;
 mod builtins;
@@ -18,11 +19,13 @@ mod handler_state;
 mod mute_cli;
 mod mutelist;
 mod pipeline;
+mod plugin_author;
 mod python;
 mod redis_bus;
 mod rules_seeded;
 mod sandbox;
 mod support;
+mod token_cli;
 mod validation;
 
 /// Paths of the guest components that `build.rs` compiled from `tests/guests/`.

@@ -113,8 +113,8 @@ async fn two_replicas_sharing_a_group_see_no_event_twice() {
     })
     .await
     .expect("both replicas drained the group in time");
-    let (handled, distinct) = &*tally.lock().expect("lock");
-    assert_eq!(distinct, &all, "every event was handled");
+    let (handled, distinct) = std::mem::take(&mut *tally.lock().expect("lock"));
+    assert_eq!(distinct, all, "every event was handled");
     assert_eq!(
         handled.len(),
         all.len(),
@@ -318,6 +318,37 @@ async fn a_poison_event_is_dead_lettered_after_its_tries_with_its_error() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_events_reach_the_tenants_watchers_on_every_replica() {
+    let server = RedisServer::start();
+    let (one, two) = (replica(&server, NO_TAKEOVER), replica(&server, NO_TAKEOVER));
+    let acme = TenantId::new("acme").expect("tenant");
+    let mut watching = two.live(&acme);
+    let mut elsewhere = two.live(&TenantId::new("globex").expect("tenant"));
+    // A probe through the watching replica: its publish waits until its subscriptions are live.
+    let probe = events(1);
+    two.publish(probe.clone()).await.expect("publish");
+    let got = tokio::time::timeout(PATIENCE, watching.recv())
+        .await
+        .expect("the probe in time")
+        .expect("live stream open");
+    assert_eq!(got.event_id, probe[0].event_id);
+    // Events published by the other replica reach the watcher, in order, and only it.
+    let published = events(20);
+    one.publish(published.clone()).await.expect("publish");
+    for e in &published {
+        let got = tokio::time::timeout(PATIENCE, watching.recv())
+            .await
+            .expect("a live event in time")
+            .expect("live stream open");
+        assert_eq!(got.event_id, e.event_id, "live events in publishing order");
+    }
+    assert!(
+        elsewhere.try_recv().is_err(),
+        "acme's events reached globex's stream"
+    );
+}
+
 /// `(check, resource, status)` of every result of a JSON scan report.
 fn outcomes(report: &Value) -> BTreeSet<(String, String, String)> {
     report["results"]
@@ -331,7 +362,7 @@ fn outcomes(report: &Value) -> BTreeSet<(String, String, String)> {
         .collect()
 }
 
-fn demo_scan(dir: &std::path::Path, redis: Option<&str>) -> Value {
+fn demo_scan_command(dir: &std::path::Path, redis: Option<&str>) -> Command {
     let mut cmd = Command::new(LGP);
     cmd.args(["scan", "--demo", "--format", "json", "--out"])
         .arg(dir.join("reports"))
@@ -341,7 +372,11 @@ fn demo_scan(dir: &std::path::Path, redis: Option<&str>) -> Value {
     if let Some(url) = redis {
         cmd.env("LGP_REDIS_URL", url);
     }
-    let out = cmd.output().expect("lgp runs");
+    cmd
+}
+
+fn demo_scan(dir: &std::path::Path, redis: Option<&str>) -> Value {
+    let out = demo_scan_command(dir, redis).output().expect("lgp runs");
     assert!(
         out.status.success(),
         "lgp scan --demo failed\n{}",
@@ -362,4 +397,12 @@ fn a_demo_scan_through_redis_finds_what_the_embedded_bus_finds() {
     assert_eq!(got["scan"]["status"], "completed");
     assert_eq!(outcomes(&got), outcomes(&expected));
     assert!(!outcomes(&got).is_empty());
+    // The scan did go through Redis: with nobody at the address, it refuses to start.
+    let nobody = tempfile::tempdir().expect("tempdir");
+    let out = demo_scan_command(nobody.path(), Some("redis://127.0.0.1:1/0"))
+        .output()
+        .expect("lgp runs");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("LGP_REDIS_URL"), "{stderr}");
 }

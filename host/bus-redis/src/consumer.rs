@@ -54,6 +54,8 @@ struct Info {
     group: Arc<str>,
     consumer: String,
     streams: Vec<String>,
+    /// The group's registration (see `Keys::groups`), restored if Redis lost it.
+    types_field: String,
 }
 
 /// This process's consumer of one group. Subscriptions share it; when the last is dropped its
@@ -77,17 +79,13 @@ impl GroupReader {
         let info = Arc::new(Info {
             consumer: format!("{}-{n}", ctx.process),
             streams: types.iter().map(|t| ctx.keys.stream(*t)).collect(),
+            types_field: crate::keys::types_field(types),
             group: group.into(),
             ctx,
         });
         let (tx, rx) = async_channel::bounded(info.ctx.config.read_count.max(1));
         tokio::spawn(read(info.clone(), conn, tx.clone()));
         Ok(Arc::new(GroupReader { info, tx, rx }))
-    }
-
-    /// Whether this consumer still serves subscriptions.
-    pub(crate) fn is_open(&self) -> bool {
-        !self.tx.is_closed()
     }
 }
 
@@ -114,6 +112,17 @@ pub(crate) async fn create_groups(
         }
     }
     Ok(())
+}
+
+/// Recreates a group Redis lost, with its registration.
+async fn restore_group(info: &Info, conn: &mut ConnectionManager) -> Result<(), RedisError> {
+    let _: bool = redis::cmd("HSETNX")
+        .arg(info.ctx.keys.groups())
+        .arg(&*info.group)
+        .arg(&info.types_field)
+        .query_async(conn)
+        .await?;
+    create_groups(conn, &info.streams, &info.group, "0").await
 }
 
 /// The reading loop of one consumer: takes over stale entries now and then, reads new ones, and
@@ -147,7 +156,7 @@ async fn read(info: Arc<Info>, mut conn: ConnectionManager, tx: async_channel::S
                 // from the start of what the streams still hold, so nothing published since is
                 // skipped.
                 tracing::warn!(group = %info.group, "consumer group missing in redis, recreating it");
-                if let Err(err) = create_groups(&mut conn, &info.streams, &info.group, "0").await {
+                if let Err(err) = restore_group(&info, &mut conn).await {
                     tracing::warn!(group = %info.group, "cannot recreate consumer group: {err}");
                     tokio::time::sleep(delay).await;
                     delay = (delay * 2).min(RECONNECT_MAX);

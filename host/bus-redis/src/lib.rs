@@ -92,6 +92,31 @@ impl RedisConfig {
     }
 }
 
+impl RedisConfig {
+    /// Refuses settings under which the bus would misbehave.
+    fn check(&self) -> Result<(), BusError> {
+        let problem = if self.claim_idle <= self.retry.max_backoff {
+            // An entry waiting out its backoff would be taken over by another consumer and
+            // delivered twice at once.
+            Some("claim_idle must exceed the retry policy's max_backoff")
+        } else if self.read_count == 0 {
+            Some("read_count must be at least 1")
+        } else if self.block.is_zero() {
+            // BLOCK 0 means "forever" to Redis: the reader would never look for stale entries.
+            Some("block must be longer than zero")
+        } else {
+            None
+        };
+        match problem {
+            Some(message) => Err(BusError::Backend {
+                operation: "checking the redis bus configuration",
+                message: message.to_owned(),
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Events per pipelined round trip: large enough to amortise the round trip, small enough that
 /// one request stays a few MB and other clients of the connection are not held up long.
 const PUBLISH_CHUNK: usize = 500;
@@ -203,6 +228,7 @@ impl RedisBus {
     /// does not fail when Redis is down; [`connect`](Self::connect) checks. Must be called inside
     /// a Tokio runtime.
     pub fn new(config: RedisConfig) -> Result<Self, BusError> {
+        config.check()?;
         let invalid = |e: RedisError| backend("parsing the redis url", &e);
         let info = config
             .url
@@ -222,19 +248,19 @@ impl RedisBus {
             .clone()
             .set_protocol(ProtocolVersion::RESP3);
         let pubsub_client = Client::open(info.set_redis_settings(settings)).map_err(invalid)?;
-        let (live, inbox, starter) = live::Live::new(config.live_capacity);
-        let pubsub = pubsub_client
-            .get_connection_manager_lazy(
-                manager_config()
-                    .set_response_timeout(Some(RESPONSE_TIMEOUT))
-                    .set_push_sender(move |info| {
-                        inbox.push(info);
-                        Ok::<(), ()>(())
-                    })
-                    .set_automatic_resubscription(),
-            )
-            .map_err(|e| backend("connecting for live events", &e))?;
-        live.attach(starter, pubsub);
+        let live = live::Live::new(config.live_capacity, |inbox| {
+            pubsub_client
+                .get_connection_manager_lazy(
+                    manager_config()
+                        .set_response_timeout(Some(RESPONSE_TIMEOUT))
+                        .set_push_sender(move |info| {
+                            inbox.push(info);
+                            Ok::<(), ()>(())
+                        })
+                        .set_automatic_resubscription(),
+                )
+                .map_err(|e| backend("connecting for live events", &e))
+        })?;
         let acks = acks::Acks::start(conn.clone(), config.publish_timeout)?;
         let ctx = Ctx {
             acks,
@@ -362,8 +388,8 @@ impl Bus for RedisBus {
         let reader = {
             let mut readers = self.readers.lock().unwrap_or_else(|p| p.into_inner());
             match readers.get(group).and_then(Weak::upgrade) {
-                Some(r) if r.is_open() => r,
-                _ => {
+                Some(r) => r,
+                None => {
                     let r = consumer::GroupReader::start(self.ctx.clone(), group, &types)?;
                     readers.insert(group.to_owned(), Arc::downgrade(&r));
                     r

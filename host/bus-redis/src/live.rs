@@ -7,13 +7,13 @@
 //! at-most-once by contract.
 
 use crate::keys::tenant_pattern;
-use lgp_bus::LiveStream;
+use lgp_bus::{BusError, LiveStream};
 use lgp_events::{Event, TenantId};
 use redis::aio::ConnectionManager;
 use redis::{PushInfo, PushKind, Value};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc, watch};
 
@@ -42,7 +42,8 @@ enum Command {
 /// The receiving side of the pub/sub connection: give it to the connection as its push sender.
 pub(crate) struct Inbox {
     tenants: Tenants,
-    commands: mpsc::UnboundedSender<Command>,
+    /// Weak: the connection (which owns the inbox) must not keep the command task alive.
+    commands: mpsc::WeakUnboundedSender<Command>,
 }
 
 impl Inbox {
@@ -72,7 +73,9 @@ impl Inbox {
             let mut map = self.tenants.write().unwrap_or_else(|p| p.into_inner());
             if map.get(&tenant).is_some_and(|w| w.tx.receiver_count() == 0) {
                 map.remove(&tenant);
-                let _ = self.commands.send(Command::Unwatch(tenant));
+                if let Some(commands) = self.commands.upgrade() {
+                    let _ = commands.send(Command::Unwatch(tenant));
+                }
             }
         }
     }
@@ -84,34 +87,35 @@ pub(crate) struct Live {
     capacity: usize,
     /// Tenants whose subscription is not confirmed yet: lets `publish` skip the check.
     unconfirmed: Arc<AtomicUsize>,
+    /// To the task applying subscription changes, which ends when this is dropped.
     commands: mpsc::UnboundedSender<Command>,
-    /// The command receiver until the task applying commands is started (on first use, inside
-    /// the runtime), with the connection it needs.
-    pending: Mutex<Option<(mpsc::UnboundedReceiver<Command>, ConnectionManager)>>,
 }
 
 impl Live {
-    /// The live side and the inbox its pub/sub connection must push to.
-    pub(crate) fn new(capacity: usize) -> (Self, Inbox, LiveStarter) {
+    /// The live side, on the pub/sub connection that `connect` makes to push to the given inbox.
+    /// Starts its task on the current runtime.
+    pub(crate) fn new(
+        capacity: usize,
+        connect: impl FnOnce(Inbox) -> Result<ConnectionManager, BusError>,
+    ) -> Result<Self, BusError> {
+        let handle = tokio::runtime::Handle::try_current().map_err(|e| BusError::Backend {
+            operation: "starting live fan-out",
+            message: format!("the redis bus needs a Tokio runtime: {e}"),
+        })?;
         let tenants: Tenants = Arc::default();
         let (commands, rx) = mpsc::unbounded_channel();
-        let inbox = Inbox {
+        let conn = connect(Inbox {
             tenants: tenants.clone(),
-            commands: commands.clone(),
-        };
-        let live = Live {
+            commands: commands.downgrade(),
+        })?;
+        let unconfirmed: Arc<AtomicUsize> = Arc::default();
+        handle.spawn(apply(rx, conn, tenants.clone(), unconfirmed.clone()));
+        Ok(Live {
             tenants,
             capacity: capacity.max(1),
-            unconfirmed: Arc::default(),
+            unconfirmed,
             commands,
-            pending: Mutex::new(None),
-        };
-        (live, inbox, LiveStarter(rx))
-    }
-
-    /// Hands over the pub/sub connection (built with the inbox).
-    pub(crate) fn attach(&self, starter: LiveStarter, conn: ConnectionManager) {
-        *self.pending.lock().unwrap_or_else(|p| p.into_inner()) = Some((starter.0, conn));
+        })
     }
 
     /// A receiver of `tenant`'s events, subscribing to its channels if this process does not yet.
@@ -128,7 +132,6 @@ impl Live {
         if let Some(w) = map.get(tenant) {
             return w.tx.subscribe();
         }
-        self.start();
         let (tx, rx) = broadcast::channel(self.capacity);
         let (confirm, confirmed) = watch::channel(false);
         self.unconfirmed.fetch_add(1, Ordering::SeqCst);
@@ -163,33 +166,7 @@ impl Live {
             }
         }
     }
-
-    /// Starts the task applying subscription changes, once, on the current runtime.
-    fn start(&self) {
-        let Some((rx, conn)) = self
-            .pending
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take()
-        else {
-            return;
-        };
-        match tokio::runtime::Handle::try_current() {
-            Ok(handle) => {
-                handle.spawn(apply(
-                    rx,
-                    conn,
-                    self.tenants.clone(),
-                    self.unconfirmed.clone(),
-                ));
-            }
-            Err(_) => tracing::error!("live fan-out needs a Tokio runtime; none is running"),
-        }
-    }
 }
-
-/// The receiver of subscription commands, waiting for its connection.
-pub(crate) struct LiveStarter(mpsc::UnboundedReceiver<Command>);
 
 async fn apply(
     mut rx: mpsc::UnboundedReceiver<Command>,
@@ -201,21 +178,27 @@ async fn apply(
         match cmd {
             Command::Watch(tenant, confirm) => {
                 let pattern = tenant_pattern(&tenant);
+                let mut release = Some(confirm);
                 // Keep trying while somebody still watches the tenant: Redis may be restarting.
+                // Publishers wait for the first attempt only: a failing one must not slow every
+                // publish down.
                 loop {
-                    match conn.psubscribe(&pattern).await {
-                        Ok(()) => break,
-                        Err(err) => {
-                            tracing::warn!(%tenant, "cannot subscribe to live events, retrying: {err}");
-                            tokio::time::sleep(RESUBSCRIBE_DELAY).await;
-                            if confirm.is_closed() {
-                                break;
-                            }
-                        }
+                    let result = conn.psubscribe(&pattern).await;
+                    if let Some(confirm) = release.take() {
+                        let _ = confirm.send(true);
+                        unconfirmed.fetch_sub(1, Ordering::SeqCst);
+                    }
+                    let Err(err) = result else { break };
+                    tracing::warn!(%tenant, "cannot subscribe to live events, retrying: {err}");
+                    tokio::time::sleep(RESUBSCRIBE_DELAY).await;
+                    let watched = tenants
+                        .read()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .contains_key(&tenant);
+                    if !watched {
+                        break;
                     }
                 }
-                let _ = confirm.send(true);
-                unconfirmed.fetch_sub(1, Ordering::SeqCst);
             }
             Command::Unwatch(tenant) => {
                 let watched_again = tenants

@@ -113,6 +113,8 @@ pub enum Command {
     Mute(MuteArgs),
     /// Administer the store: `init` creates DynamoDB's tables.
     Store(StoreArgs),
+    /// The tenant's alerts (raised by the alert plugin): list them, acknowledge one.
+    Alerts(AlertsArgs),
 }
 
 /// Which AWS account to read, and how.
@@ -187,15 +189,21 @@ pub enum SnapshotCommand {
     },
 }
 
-/// `lgp token`.
+/// `lgp token`: a development token signed with `LGP_JWT_SECRET` (HS256), printed on stdout.
 #[derive(Debug, Args)]
 pub struct TokenArgs {
-    /// The tenant.
+    /// The tenant the token belongs to.
     #[arg(long)]
     pub tenant: String,
-    /// The role.
+    /// The role: viewer, analyst, admin or platform-admin.
     #[arg(long)]
-    pub role: String,
+    pub role: lgp_tenant::Role,
+    /// How long the token is valid: a number with s, m, h or d (at most 1d).
+    #[arg(long, default_value = "1h", value_parser = crate::commands::token::parse_ttl)]
+    pub ttl: std::time::Duration,
+    /// Whom the token is issued to (its `sub` claim).
+    #[arg(long, default_value = "lgp-dev")]
+    pub subject: String,
 }
 
 /// `lgp plugin`.
@@ -234,21 +242,55 @@ pub enum PluginCommand {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
-    /// Scaffold a new plugin crate.
+    /// Scaffold a plugin crate in a new directory NAME: an example, its tests (and, for a rule,
+    /// fixtures), and a copy of the SDK and the WIT contract so it builds anywhere, without lgp.
     New {
-        /// Plugin name.
+        /// Plugin name, lowercase letters and digits with single dashes (e.g. acme-bucket-rules);
+        /// also the crate's name and its directory's.
         name: String,
+        /// What the plugin is.
+        #[arg(long, value_enum, default_value_t = ScaffoldKind::Rule)]
+        kind: ScaffoldKind,
     },
-    /// Run a plugin on fixtures and compare with expectations.
+    /// Build a plugin crate for wasm32-wasip2 (release) and validate the component as
+    /// `lgp plugin validate` does.
+    Build {
+        /// The plugin crate's directory.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Output format of the verdict.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Run a rule plugin through the host runtime on resource fixtures and compare its findings
+    /// with the expectation file beside each fixture (`NAME.expected.json` for `NAME.json`).
     Test {
-        /// Plugin path.
-        plugin: PathBuf,
+        /// A plugin crate's directory (built first), a .wasm file or a built-in plugin's name.
+        plugin: String,
+        /// Directory of fixtures: JSON files of resources (an array, or a scan report or
+        /// snapshot inventory with a `resources` array).
+        #[arg(long, value_name = "DIR")]
+        fixtures: PathBuf,
+        /// Rewrite the expectation files with the plugin's current findings.
+        #[arg(long)]
+        update: bool,
     },
     /// Upload a plugin to a server.
     Upload {
         /// Plugin path.
         plugin: PathBuf,
     },
+}
+
+/// The kinds of plugin `lgp plugin new` scaffolds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScaffoldKind {
+    /// Evaluates resources into findings (pure): one check with fixtures.
+    Rule,
+    /// Reacts to events and publishes events: an alert on critical violations.
+    Handler,
+    /// Lists resources through the host's AWS capability: the VPC subnets of each region.
+    Collector,
 }
 
 /// `lgp checks`.
@@ -353,4 +395,60 @@ pub struct StoreArgs {
 pub enum StoreCommand {
     /// Create the store's tables (DynamoDB) or file (SQLite) if missing; safe to run again.
     Init,
+}
+
+/// `lgp alerts`.
+#[derive(Debug, Args)]
+pub struct AlertsArgs {
+    /// The tenant whose alerts to show.
+    #[arg(long, global = true, env = "LGP_TENANT", default_value = "local")]
+    pub tenant: String,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: AlertsCommand,
+}
+
+/// `lgp alerts` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AlertsCommand {
+    /// List the alerts, most recently changed first.
+    List {
+        /// Only alerts in this state.
+        #[arg(long, value_enum)]
+        state: Option<AlertState>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Acknowledge an open alert: someone is on it (it stays acknowledged through deadline and
+    /// severity escalations, and resolves as usual).
+    Ack {
+        /// The alert's id (from `lgp alerts list`).
+        alert_id: String,
+        /// Who takes it on.
+        #[arg(long)]
+        by: String,
+    },
+}
+
+/// States of an alert in the alerts table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AlertState {
+    /// Needs attention.
+    Open,
+    /// Someone is on it.
+    Acknowledged,
+    /// Resolved.
+    Resolved,
+}
+
+impl AlertState {
+    /// The state's name in the store.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlertState::Open => lgp_pipeline::ALERT_OPEN,
+            AlertState::Acknowledged => lgp_pipeline::ALERT_ACKNOWLEDGED,
+            AlertState::Resolved => lgp_pipeline::ALERT_RESOLVED,
+        }
+    }
 }

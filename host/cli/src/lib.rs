@@ -62,8 +62,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Checks(args) => commands::checks::run(&global, args).await,
         Command::Mute(args) => commands::mute::run(&global, args).await,
         Command::Serve => commands::not_yet("lgp serve", "the API gateway (issue #8)"),
-        Command::Token(_) => commands::not_yet("lgp token", "JWT authentication (issue #8)"),
+        Command::Token(args) => commands::token::run(args),
         Command::Frameworks(args) => commands::frameworks::run(&global, args).await,
         Command::Store(args) => commands::store::run(&global, args).await,
+        Command::Alerts(args) => commands::alerts::run(&global, args).await,
     }
 }

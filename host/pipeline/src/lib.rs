@@ -12,7 +12,8 @@
 //!   published. A failing invocation is retried, then dead-lettered with a
 //!   `system.service.error`; a rule batch that finally fails records `error` results (never a
 //!   guess) so the scan still completes. Every event is also kept, sealed for its tenant, in the
-//!   store's audit trail.
+//!   store's audit trail, and the alert plugin's `alert.*` events are mirrored into the store's
+//!   alerts table ([`acknowledge_alert`] records who took an alert on).
 //! - `compliance.scan.completed` fires exactly once per scan, after every evaluation is stored,
 //!   whichever of the collector or the last evaluator gets there first.
 //!
@@ -26,6 +27,7 @@
 //!
 //! It does not render reports.
 
+mod alerts;
 mod audit;
 mod collect;
 mod completion;
@@ -39,6 +41,7 @@ mod rules;
 mod scan;
 mod services;
 
+pub use alerts::{ALERT_ACKNOWLEDGED, ALERT_OPEN, ALERT_RESOLVED, acknowledge_alert};
 pub use collect::{
     CollectedScan, CollectingScan, Collection, CollectionErrorEvent, DEFAULT_COLLECT_CONCURRENCY,
     scan_scopes,

@@ -1,8 +1,8 @@
-//! Consumers of the bus for every plugin and for the audit trail.
+//! Consumers of the bus for every plugin, the audit trail and the alerts table.
 
 use crate::payload::ServiceError;
 use crate::rules::{self, RuleRoute};
-use crate::{PipelineError, Services, audit, handlers};
+use crate::{PipelineError, Services, alerts, audit, handlers};
 use lgp_bus::Delivery;
 use lgp_events::{Event, EventId, EventType};
 use lgp_model::PluginKind;
@@ -42,15 +42,15 @@ impl std::fmt::Debug for Router {
 
 impl Router {
     /// Subscribes a group per plugin (`rule:<name>` on `inventory.discovered`, `handler:<name>`
-    /// on its subscriptions) and the audit trail (`host:audit` on every event), and starts
-    /// their consumers.
+    /// on its subscriptions), the audit trail (`host:audit` on every event) and the alerts table
+    /// (`host:alerts` on `alert.*`), and starts their consumers.
     pub async fn start(
         s: Services,
         plugins: &[Plugin],
         config: RouterConfig,
     ) -> Result<Router, PipelineError> {
         let mut tasks = JoinSet::new();
-        let mut groups = vec![audit::GROUP.to_owned()];
+        let mut groups = vec![audit::GROUP.to_owned(), alerts::GROUP.to_owned()];
         let workers = config.workers_per_group.max(1);
         for plugin in plugins {
             match plugin.kind() {
@@ -105,6 +105,8 @@ impl Router {
         }
         let sub = s.bus.subscribe(audit::GROUP, EventType::ALL).await?;
         tasks.spawn(audit::run(s.clone(), sub));
+        let sub = s.bus.subscribe(alerts::GROUP, &alerts::TYPES).await?;
+        tasks.spawn(alerts::run(s.clone(), sub));
         Ok(Router {
             tasks,
             bus: s.bus.clone(),

@@ -359,7 +359,8 @@ async fn concurrent_writers_report_once(store: &DynamoStore) {
 /// Findings upserted per second into moto's DynamoDB: 100,000 new results (`apply_results` in
 /// the pipeline's batches of 500), then the same again from a newer scan (no status change).
 /// A measurement, not an assertion: `cargo test -p lgp-store-dynamodb --release --test
-/// conformance -- --ignored --nocapture`; `LGP_BENCH_FINDINGS` changes the count.
+/// conformance -- --ignored --nocapture`; `LGP_BENCH_FINDINGS` changes the count,
+/// `LGP_BENCH_EMULATOR=dynalite` measures on dynalite instead.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "a benchmark: minutes against the emulator"]
 async fn findings_upserted_per_second() {
@@ -367,8 +368,11 @@ async fn findings_upserted_per_second() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
-    let moto = Emulator::moto();
-    let store = moto
+    let emulator = match std::env::var("LGP_BENCH_EMULATOR").as_deref() {
+        Ok("dynalite") => Emulator::dynalite().expect("dynalite is installed"),
+        _ => Emulator::moto(),
+    };
+    let store = emulator
         .fresh_store(DynamoConfig {
             concurrency: 32,
             ..DynamoConfig::default()

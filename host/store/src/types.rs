@@ -293,7 +293,7 @@ pub struct EventFilter {
 /// An alert.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AlertRecord {
-    /// Deterministic id (hash of tenant, check, resource).
+    /// Deterministic id chosen by the alert engine (origin × check × resource, see docs/alerts.md).
     pub alert_id: String,
     /// The check.
     pub check_id: String,

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod alerts;
 pub mod checks;
 pub mod frameworks;
 pub mod mute;
@@ -7,6 +8,7 @@ pub mod plugin;
 pub mod scan;
 pub mod snapshot;
 pub mod store;
+pub mod token;
 
 use std::process::ExitCode;
 
