@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The test suite: installs what the tests need when it is missing (the wasm32-wasip2 target,
-# componentize-py, moto, redis-server, dynalite), then runs every test of the host workspace and
-# the built-in plugins' native tests. Usage: bash tests/run.sh  (README's test command; .ci/run
-# calls it after the lints).
+# componentize-py, moto, cfn-lint, yamllint, redis-server, dynalite), then runs every test of the
+# host workspace and the built-in plugins' native tests. Usage: bash tests/run.sh  (README's test
+# command; .ci/run calls it after the lints).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +20,14 @@ if ! python3 -c 'import moto, sys; sys.exit(moto.__version__ != "5.2.5")' >/dev/
     # componentize-py, a moto that cannot be installed fails the run.
     python3 -m pip install --quiet 'moto[server]==5.2.5'
 fi
+for linter in cfn-lint yamllint; do
+    if ! command -v "$linter" >/dev/null 2>&1; then
+        # The deploy template test (tests/e2e/deploy_templates.rs) lints deploy/aws/ with them;
+        # if one cannot be installed, that check prints SKIPPED with the reason.
+        python3 -m pip install --quiet "$linter" ||
+            echo "warning: $linter could not be installed; the template lint will be skipped"
+    fi
+done
 if ! command -v redis-server >/dev/null 2>&1; then
     # The Redis bus tests start their own redis-server (lgp_bus_redis::testing).
     apt-get update -qq && apt-get install -y -qq redis-server

@@ -4,19 +4,19 @@
 //! alerts table. What it must say is derived here from the compliance and security events of
 //! the same scans, apart from the plugin.
 
-use crate::pipeline::{Platform, platform};
+use crate::collectors::builtin;
+use crate::pipeline::{Platform, completes, platform, receive_until, received, settle, start_scan};
 use lgp_events::{Event, EventType, TenantId};
 use lgp_model::Resource;
 use lgp_mutelist::{MuteRuleSpec, persist};
-use lgp_pipeline::{ALERT_ACKNOWLEDGED, ALERT_OPEN, ALERT_RESOLVED, ScanRequest, Scanner};
-use lgp_runtime::{Plugin, Runtime, RuntimeConfig, Trust};
+use lgp_pipeline::{ALERT_ACKNOWLEDGED, ALERT_OPEN, ALERT_RESOLVED};
+use lgp_runtime::{Runtime, RuntimeConfig};
 use lgp_store::{AlertRecord, PageRequest};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
 use time::OffsetDateTime;
-use tokio::sync::broadcast;
 
 /// Bound on waiting for a scan and its handlers; a broken pipeline fails instead of hanging.
 const PATIENCE: Duration = Duration::from_secs(60);
@@ -35,14 +35,6 @@ const PARTNER_SHARE: &str = "arn:aws:s3:::acme-partner-share";
 const LIFECYCLE: &str = "s3_bucket_lifecycle_enabled";
 const ARCHIVE: &str = "arn:aws:s3:::acme-archive-2019";
 
-async fn load(runtime: &Runtime, name: &str) -> Plugin {
-    let b = lgp_builtins::find(name).unwrap_or_else(|| panic!("{name} is built in"));
-    runtime
-        .load(b.name, b.wasm, Trust::Trusted)
-        .await
-        .unwrap_or_else(|e| panic!("{name} loads: {e}"))
-}
-
 fn account() -> Vec<Resource> {
     lgp_model::parse_resources(FIXTURE).expect("fixture parses")
 }
@@ -57,59 +49,14 @@ fn set_property(resources: &mut [Resource], arn: &str, key: &str, value: Value) 
     r.properties = serde_json::value::to_raw_value(&props).expect("raw properties");
 }
 
-/// Waits until every group is idle. Twice: a handler can publish into a group the pass already
-/// found idle and then acknowledge before the pass reaches it; the second pass sees that event.
-async fn settle(p: &Platform) {
-    for _ in 0..2 {
-        let settled = p
-            .router
-            .drain(Duration::from_millis(10), PATIENCE)
-            .await
-            .expect("group stats");
-        assert!(settled, "the consumers settle");
-    }
-}
-
-/// Everything already on the live stream.
-fn received(live: &mut broadcast::Receiver<Arc<Event>>, events: &mut Vec<Arc<Event>>) {
-    loop {
-        match live.try_recv() {
-            Ok(e) => events.push(e),
-            Err(broadcast::error::TryRecvError::Empty) => break,
-            Err(e) => panic!("live stream: {e}"),
-        }
-    }
-}
-
 /// Runs a scan, waits until it completed and every consumer is idle, and returns every event
 /// of the tenant published meanwhile.
 async fn scan(p: &Platform, who: &TenantId, resources: Vec<Resource>) -> (String, Vec<Arc<Event>>) {
-    let mut live = p.services.bus.live(who);
-    let scan_id = Scanner::new(p.services.clone(), p.rules)
-        .run(ScanRequest {
-            tenant: who.clone(),
-            account_id: ACCOUNT.into(),
-            source: "test".into(),
-            resources,
-        })
-        .await
-        .expect("scan starts");
+    let (scan_id, mut live) = start_scan(p, who, resources).await;
     let mut events = Vec::new();
     tokio::time::timeout(PATIENCE, async {
-        loop {
-            let e = match live.recv().await {
-                Ok(e) => e,
-                Err(broadcast::error::RecvError::Lagged(n)) => panic!("live stream lagged by {n}"),
-                Err(broadcast::error::RecvError::Closed) => panic!("live stream closed"),
-            };
-            let done = e.event_type == EventType::ComplianceScanCompleted
-                && e.correlation_id.as_deref() == Some(scan_id.as_str());
-            events.push(e);
-            if done {
-                break;
-            }
-        }
-        settle(p).await;
+        receive_until(&mut live, &mut events, |e| completes(e, &scan_id)).await;
+        settle(p, PATIENCE).await;
     })
     .await
     .expect("the scan and its handlers finish in time");
@@ -121,7 +68,7 @@ async fn scan(p: &Platform, who: &TenantId, resources: Vec<Resource>) -> (String
 async fn publish(p: &Platform, who: &TenantId, events: Vec<Event>) -> Vec<Arc<Event>> {
     let mut live = p.services.bus.live(who);
     p.services.bus.publish(events).await.expect("published");
-    tokio::time::timeout(PATIENCE, settle(p))
+    tokio::time::timeout(PATIENCE, settle(p, PATIENCE))
         .await
         .expect("the handlers finish in time");
     let mut out = Vec::new();
@@ -204,9 +151,9 @@ async fn alerts_open_once_resolve_reoccur_and_escalate_past_their_deadline() {
     let runtime = Runtime::new(RuntimeConfig::default(), None).expect("runtime");
     let mut plugins = Vec::new();
     for name in ["rules-s3", "data-security", "alerts"] {
-        plugins.push(load(&runtime, name).await);
+        plugins.push(builtin(&runtime, name).await);
     }
-    assert_eq!(plugins[2].info().capabilities, ["state"]);
+    assert_eq!(plugins[2].info().capabilities, ["state", "notify"]);
     let p = platform(&plugins).await;
     let store = p.services.store.clone();
     let acme = TenantId::new("acme").expect("tenant");

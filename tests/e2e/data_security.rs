@@ -3,16 +3,15 @@
 //! violations and resolutions into `security.*` events. What it must say is derived here from
 //! the compliance events of the same scan and a list of the checks written out on its own.
 
-use crate::pipeline::{Platform, platform};
+use crate::collectors::builtin;
+use crate::pipeline::{Platform, completes, platform, receive_until, received, start_scan};
 use lgp_events::{Event, EventType, TenantId};
 use lgp_model::Resource;
-use lgp_pipeline::{ScanRequest, Scanner};
-use lgp_runtime::{Plugin, Runtime, RuntimeConfig, Trust};
+use lgp_runtime::{Runtime, RuntimeConfig};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::broadcast;
 
 /// Bound on waiting for a scan and its handler; a broken pipeline fails instead of hanging.
 const PATIENCE: Duration = Duration::from_secs(60);
@@ -49,14 +48,6 @@ const LEGACY_UPLOADS: &str = "arn:aws:s3:::acme-legacy-uploads";
 const TMP_EXPORTS: &str = "arn:aws:s3:::acme-tmp-exports";
 const PLAIN_VOLUME: &str = "arn:aws:ec2:us-east-1:111122223333:volume/vol-plain";
 const PUBLIC_SNAPSHOT: &str = "arn:aws:ec2:us-east-1:111122223333:snapshot/snap-public";
-
-async fn load(runtime: &Runtime, name: &str) -> Plugin {
-    let b = lgp_builtins::find(name).unwrap_or_else(|| panic!("{name} is built in"));
-    runtime
-        .load(b.name, b.wasm, Trust::Trusted)
-        .await
-        .unwrap_or_else(|e| panic!("{name} loads: {e}"))
-}
 
 fn ebs(kind: &str, id: &str, properties: Value) -> Value {
     json!({
@@ -113,31 +104,10 @@ fn set_property(resources: &mut [Resource], arn: &str, key: &str, value: Value) 
 /// Runs a scan, waits until it completed and the handler has nothing left to do, and returns
 /// every event of the tenant published meanwhile.
 async fn scan(p: &Platform, who: &TenantId, resources: Vec<Resource>) -> (String, Vec<Arc<Event>>) {
-    let mut live = p.services.bus.live(who);
-    let scan_id = Scanner::new(p.services.clone(), p.rules)
-        .run(ScanRequest {
-            tenant: who.clone(),
-            account_id: ACCOUNT.into(),
-            source: "test".into(),
-            resources,
-        })
-        .await
-        .expect("scan starts");
+    let (scan_id, mut live) = start_scan(p, who, resources).await;
     let mut events = Vec::new();
     tokio::time::timeout(PATIENCE, async {
-        loop {
-            let e = match live.recv().await {
-                Ok(e) => e,
-                Err(broadcast::error::RecvError::Lagged(n)) => panic!("live stream lagged by {n}"),
-                Err(broadcast::error::RecvError::Closed) => panic!("live stream closed"),
-            };
-            let done = e.event_type == EventType::ComplianceScanCompleted
-                && e.correlation_id.as_deref() == Some(scan_id.as_str());
-            events.push(e);
-            if done {
-                break;
-            }
-        }
+        receive_until(&mut live, &mut events, |e| completes(e, &scan_id)).await;
         // Every violation and resolution was published before the completion; the handler
         // publishes what it emits before it acknowledges, so once the router has drained (as a
         // one-shot `lgp scan` does before it stops) the handler has said everything.
@@ -152,13 +122,7 @@ async fn scan(p: &Platform, who: &TenantId, resources: Vec<Resource>) -> (String
     })
     .await
     .expect("the scan and its handler finish in time");
-    loop {
-        match live.try_recv() {
-            Ok(e) => events.push(e),
-            Err(broadcast::error::TryRecvError::Empty) => break,
-            Err(e) => panic!("live stream: {e}"),
-        }
-    }
+    received(&mut live, &mut events);
     (scan_id, events)
 }
 
@@ -209,7 +173,7 @@ async fn public_data_raises_threats_weak_config_misconfigurations_and_fixes_reso
     let runtime = Runtime::new(RuntimeConfig::default(), None).expect("runtime");
     let mut plugins = Vec::new();
     for name in ["rules-s3", "rules-ec2", "data-security"] {
-        plugins.push(load(&runtime, name).await);
+        plugins.push(builtin(&runtime, name).await);
     }
     assert_eq!(plugins[2].kind(), lgp_model::PluginKind::Handler);
     let p = platform(&plugins).await;

@@ -4,6 +4,7 @@
 //! The store's own behavioural suite runs in the lgp-store-dynamodb crate's tests.
 
 use crate::emulator::Emulator;
+use crate::support::stdout_of_success;
 use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
@@ -21,12 +22,7 @@ fn lgp(args: &[&str], data_dir: &Path, env: &[(&str, &str)]) -> String {
         .envs(env.iter().copied())
         .output()
         .expect("lgp runs");
-    assert!(
-        out.status.success(),
-        "lgp {args:?} failed\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
+    stdout_of_success(args, out)
 }
 
 /// The findings of a JSON report, comparable across runs: check, resource, status, message.

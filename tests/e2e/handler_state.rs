@@ -4,11 +4,13 @@
 //! the scan's findings and inventory page by page and publishes a summary. What the summary must
 //! say is read here from the store and the published events, apart from the plugin.
 
-use crate::pipeline::{Platform, fixture, platform, quiesce, s3_rules, tenant};
+use crate::pipeline::{
+    Platform, fixture, platform, quiesce, receive_until, s3_rules, start_scan, tenant,
+};
 use crate::support::{hostile_handler, read, small_runtime};
 use lgp_events::{Event, EventType, TenantId};
 use lgp_model::{Finding, Resource};
-use lgp_pipeline::{Router, RouterConfig, ScanRequest, Scanner};
+use lgp_pipeline::{Router, RouterConfig};
 use lgp_runtime::{
     FindingQuery, HandlerServices, IncomingEvent, InventoryQuery, InvokeErrorKind, Plugin,
     PluginState, QueryPage, Runtime, RuntimeConfig, ServiceError, TenantQuery, Trust,
@@ -19,12 +21,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
-use tokio::sync::broadcast;
 
 /// Bound on waiting for a scan and its summary; a broken pipeline fails instead of hanging.
 const PATIENCE: Duration = Duration::from_secs(60);
 
-const ACCOUNT: &str = "111122223333";
 const PLUGIN: &str = "stateful-handler";
 
 /// Every consumer group of the platform under test.
@@ -64,37 +64,20 @@ impl Summarized {
 /// Runs a scan, waits for the handler's summary of it, then for every consumer to settle (so
 /// every event of the scan is in the handler's state before the next step).
 async fn scan(p: &Platform, who: &TenantId, resources: Vec<Resource>) -> Summarized {
-    let mut live = p.services.bus.live(who);
-    let scan_id = Scanner::new(p.services.clone(), p.rules)
-        .run(ScanRequest {
-            tenant: who.clone(),
-            account_id: ACCOUNT.into(),
-            source: "test".into(),
-            resources,
-        })
-        .await
-        .expect("scan starts");
+    let (scan_id, mut live) = start_scan(p, who, resources).await;
     let mut events = Vec::new();
-    let summary = tokio::time::timeout(PATIENCE, async {
-        loop {
-            match live.recv().await {
-                Ok(e) => {
-                    let done = e.event_type == EventType::ReportGenerated
-                        && e.source == PLUGIN
-                        && e.correlation_id.as_deref() == Some(scan_id.as_str());
-                    let data = e.data.clone();
-                    events.push(e);
-                    if done {
-                        return data;
-                    }
-                }
-                Err(broadcast::error::RecvError::Lagged(n)) => panic!("live stream lagged by {n}"),
-                Err(broadcast::error::RecvError::Closed) => panic!("live stream closed"),
-            }
-        }
-    })
+    let summary = tokio::time::timeout(
+        PATIENCE,
+        receive_until(&mut live, &mut events, |e| {
+            e.event_type == EventType::ReportGenerated
+                && e.source == PLUGIN
+                && e.correlation_id.as_deref() == Some(scan_id.as_str())
+        }),
+    )
     .await
-    .expect("the handler summarises the scan in time");
+    .expect("the handler summarises the scan in time")
+    .data
+    .clone();
     quiesce(p.services.bus.as_ref(), &GROUPS).await;
     Summarized {
         scan_id,
@@ -318,6 +301,7 @@ async fn a_handler_whose_manifest_does_not_ask_is_denied_state_and_query() {
     let services = HandlerServices {
         state: Some(offered.clone()),
         query: Some(offered.clone()),
+        notify: None,
     };
     let emitted = plugin
         .handle(&event("test.state"), &services)
@@ -454,6 +438,7 @@ async fn a_query_page_past_the_output_cap_is_cut_and_its_cursor_continues() {
     let services = HandlerServices {
         state: Some(backend.clone()),
         query: Some(backend.clone()),
+        notify: None,
     };
     let emitted = plugin
         .handle(

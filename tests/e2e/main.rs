@@ -11,6 +11,7 @@ mod collect_s3;
 mod collectors;
 mod compile_child;
 mod data_security;
+mod deploy_templates;
 mod dynamodb_store;
 mod emulator;
 mod emulator_smoke;
@@ -27,6 +28,7 @@ mod sandbox;
 mod support;
 mod token_cli;
 mod validation;
+mod webhooks;
 
 /// Paths of the guest components that `build.rs` compiled from `tests/guests/`.
 mod guests {

@@ -2,6 +2,7 @@
 //! stored rule mutes the demo scan's matching results (kept in the report, counted apart), and
 //! removing it is final.
 
+use crate::support::stdout_of_success;
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -18,13 +19,7 @@ fn lgp(args: &[&str], data_dir: &Path) -> Output {
 }
 
 fn ok(args: &[&str], data_dir: &Path) -> String {
-    let out = lgp(args, data_dir);
-    assert!(
-        out.status.success(),
-        "lgp {args:?} failed\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
+    stdout_of_success(args, lgp(args, data_dir))
 }
 
 fn refused(args: &[&str], data_dir: &Path) -> String {

@@ -83,13 +83,14 @@ pub(crate) fn fixture() -> Vec<Resource> {
     lgp_model::parse_resources(FIXTURE).expect("fixture parses")
 }
 
-/// Runs a scan and returns every event of the tenant published until it completed.
-pub(crate) async fn scan(
+/// Starts a scan of `resources` for `who` and returns its id, with the tenant's live stream
+/// subscribed before it started.
+pub(crate) async fn start_scan(
     p: &Platform,
     who: &TenantId,
     resources: Vec<Resource>,
-) -> (String, Vec<Arc<Event>>) {
-    let mut live = p.services.bus.live(who);
+) -> (String, broadcast::Receiver<Arc<Event>>) {
+    let live = p.services.bus.live(who);
     let scan_id = Scanner::new(p.services.clone(), p.rules)
         .run(ScanRequest {
             tenant: who.clone(),
@@ -99,23 +100,72 @@ pub(crate) async fn scan(
         })
         .await
         .expect("scan starts");
-    let mut events = Vec::new();
-    tokio::time::timeout(PATIENCE, async {
-        loop {
-            match live.recv().await {
-                Ok(e) => {
-                    let done = e.event_type == EventType::ComplianceScanCompleted
-                        && e.correlation_id.as_deref() == Some(scan_id.as_str());
-                    events.push(e);
-                    if done {
-                        return;
-                    }
+    (scan_id, live)
+}
+
+/// Receives from `live` into `events` until an event that is `last`, and returns that one.
+pub(crate) async fn receive_until(
+    live: &mut broadcast::Receiver<Arc<Event>>,
+    events: &mut Vec<Arc<Event>>,
+    last: impl Fn(&Event) -> bool,
+) -> Arc<Event> {
+    loop {
+        match live.recv().await {
+            Ok(e) => {
+                events.push(e.clone());
+                if last(&e) {
+                    return e;
                 }
-                Err(broadcast::error::RecvError::Lagged(n)) => panic!("live stream lagged by {n}"),
-                Err(broadcast::error::RecvError::Closed) => panic!("live stream closed"),
             }
+            Err(broadcast::error::RecvError::Lagged(n)) => panic!("live stream lagged by {n}"),
+            Err(broadcast::error::RecvError::Closed) => panic!("live stream closed"),
         }
-    })
+    }
+}
+
+/// Whether `e` is the completion of the scan `scan_id`.
+pub(crate) fn completes(e: &Event, scan_id: &str) -> bool {
+    e.event_type == EventType::ComplianceScanCompleted
+        && e.correlation_id.as_deref() == Some(scan_id)
+}
+
+/// Everything already on the live stream.
+pub(crate) fn received(live: &mut broadcast::Receiver<Arc<Event>>, events: &mut Vec<Arc<Event>>) {
+    loop {
+        match live.try_recv() {
+            Ok(e) => events.push(e),
+            Err(broadcast::error::TryRecvError::Empty) => break,
+            Err(e) => panic!("live stream: {e}"),
+        }
+    }
+}
+
+/// Waits until every consumer group of the platform is idle. Twice: a handler can publish into a
+/// group the pass already found idle and then acknowledge before the pass reaches it; the second
+/// pass sees that event. Each pass waits at most `patience`.
+pub(crate) async fn settle(p: &Platform, patience: Duration) {
+    for _ in 0..2 {
+        let settled = p
+            .router
+            .drain(Duration::from_millis(10), patience)
+            .await
+            .expect("group stats");
+        assert!(settled, "the consumers settle");
+    }
+}
+
+/// Runs a scan and returns every event of the tenant published until it completed.
+pub(crate) async fn scan(
+    p: &Platform,
+    who: &TenantId,
+    resources: Vec<Resource>,
+) -> (String, Vec<Arc<Event>>) {
+    let (scan_id, mut live) = start_scan(p, who, resources).await;
+    let mut events = Vec::new();
+    tokio::time::timeout(
+        PATIENCE,
+        receive_until(&mut live, &mut events, |e| completes(e, &scan_id)),
+    )
     .await
     .expect("the scan completes in time");
     (scan_id, events)

@@ -98,3 +98,14 @@ pub async fn assert_ordinary_call_works(plugin: &Plugin) {
     assert_eq!(f.message, "ok: ok");
     assert_eq!(f.evidence.get(), r#"{"name":"ok"}"#);
 }
+
+/// The standard output of a run of `lgp args`, after asserting it succeeded (its standard error
+/// in the failure message).
+pub fn stdout_of_success(args: &[&str], out: std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "lgp {args:?} failed\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}

@@ -115,6 +115,8 @@ pub enum Command {
     Store(StoreArgs),
     /// The tenant's alerts (raised by the alert plugin): list them, acknowledge one.
     Alerts(AlertsArgs),
+    /// The tenant's webhook endpoints, which receive its alert events: add, list, remove.
+    Webhook(WebhookArgs),
 }
 
 /// Which AWS account to read, and how.
@@ -451,4 +453,56 @@ impl AlertState {
             AlertState::Resolved => lgp_pipeline::ALERT_RESOLVED,
         }
     }
+}
+
+/// `lgp webhook`.
+#[derive(Debug, Args)]
+pub struct WebhookArgs {
+    /// The tenant whose webhooks to manage.
+    #[arg(long, global = true, env = "LGP_TENANT", default_value = "local")]
+    pub tenant: String,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: WebhookCommand,
+}
+
+/// The body an endpoint receives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WebhookFormat {
+    /// The event envelope as JSON.
+    Json,
+    /// A Slack-compatible `{"text": ...}` message.
+    Slack,
+}
+
+/// `lgp webhook` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum WebhookCommand {
+    /// Add an endpoint. Each body is signed: `X-LGP-Signature: sha256=<hex HMAC-SHA256 of the
+    /// body with the secret>`. Use an https URL in production (http is accepted, unencrypted).
+    Add {
+        /// Where to POST, an http(s) URL.
+        url: String,
+        /// The signing secret, at least 16 bytes (from the environment keeps it out of the shell
+        /// history).
+        #[arg(long, env = "LGP_WEBHOOK_SECRET", hide_env_values = true)]
+        secret: String,
+        /// The body's shape.
+        #[arg(long, value_enum, default_value_t = WebhookFormat::Json)]
+        format: WebhookFormat,
+        /// Event types to send (default: alert.triggered, alert.resolved, alert.escalated).
+        #[arg(long, value_delimiter = ',')]
+        events: Vec<String>,
+    },
+    /// List the endpoints (secrets masked).
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Remove an endpoint by its id.
+    Remove {
+        /// The webhook's id (from `lgp webhook list`).
+        id: String,
+    },
 }

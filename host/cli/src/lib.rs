@@ -66,5 +66,6 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Frameworks(args) => commands::frameworks::run(&global, args).await,
         Command::Store(args) => commands::store::run(&global, args).await,
         Command::Alerts(args) => commands::alerts::run(&global, args).await,
+        Command::Webhook(args) => commands::webhook::run(&global, args).await,
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::{MuteRule, Mutelist, MutelistError};
 use lgp_events::TenantId;
-use lgp_store::{PageRequest, Store};
+use lgp_store::Store;
 use time::OffsetDateTime;
 
 /// The key/value namespace of the mutelist. Plugin names cannot contain `:`, so no plugin's
@@ -33,30 +33,14 @@ pub async fn add(
 
 /// Every rule of the tenant, expired ones included, oldest first.
 pub async fn list(store: &dyn Store, tenant: &TenantId) -> Result<Vec<MuteRule>, MutelistError> {
-    let mut rules = Vec::new();
-    let mut page = PageRequest::first(lgp_store::MAX_PAGE);
-    loop {
-        let keys = store
-            .kv_list(tenant, NAMESPACE, PREFIX, &page)
-            .await
-            .map_err(store_err("list"))?;
-        for key in keys.items {
-            // A rule removed between the listing and the read is simply gone.
-            if let Some(bytes) = store
-                .kv_get(tenant, NAMESPACE, &key)
-                .await
-                .map_err(store_err("read"))?
-            {
-                let rule = serde_json::from_slice(&bytes)
-                    .map_err(|source| MutelistError::Corrupt { key, source })?;
-                rules.push(rule);
-            }
-        }
-        match keys.next {
-            Some(cursor) => page.cursor = Some(cursor),
-            None => return Ok(rules),
-        }
-    }
+    lgp_store::kv_entries(store, tenant, NAMESPACE, PREFIX)
+        .await
+        .map_err(|(operation, source)| MutelistError::Store { operation, source })?
+        .into_iter()
+        .map(|(key, bytes)| {
+            serde_json::from_slice(&bytes).map_err(|source| MutelistError::Corrupt { key, source })
+        })
+        .collect()
 }
 
 /// The rules active at `now`, ready to match.

@@ -1,14 +1,16 @@
-//! The `state` and `query` capabilities of handler plugins, over the store.
+//! The `state`, `query` and `notify` capabilities of handler plugins, over the store.
 //!
 //! [`handler_services`] binds them to one delivery: the event's tenant and the plugin's name come
 //! from the host side, so a guest can neither name another tenant nor reach another plugin's
-//! state. The runtime decides whether the plugin's manifest earns them.
+//! state, nor any endpoint but its tenant's webhooks. The runtime decides whether the plugin's
+//! manifest earns them.
 
-use lgp_events::TenantId;
+use lgp_events::{Event, EventId, EventType, TenantId};
 use lgp_model::{Finding, Resource};
+use lgp_notify::{Dispatcher, Envelope, Webhook};
 use lgp_runtime::{
-    FindingQuery, HandlerServices, InventoryQuery, MAX_QUERY_PAGE_ITEMS, PluginState, QueryPage,
-    ServiceError, TenantQuery,
+    FindingQuery, HandlerServices, InventoryQuery, MAX_QUERY_PAGE_ITEMS, Notification, Notifier,
+    PluginState, QueryPage, ServiceError, TenantQuery,
 };
 use lgp_store::{
     Cursor, PageRequest, ResourceVersion, ResultFilter, ResultRecord, Store, StoreError,
@@ -22,11 +24,14 @@ pub(crate) fn state_namespace(plugin: &str) -> String {
     format!("plugin/{plugin}")
 }
 
-/// The services of one delivery of an event of `tenant` to `plugin`.
+/// The services of one delivery of `cause` (an event of `tenant`) to `plugin`; its notifications
+/// go out through `dispatcher`.
 pub(crate) fn handler_services(
     store: &Arc<dyn Store>,
+    dispatcher: &Dispatcher,
     tenant: &TenantId,
     plugin: &str,
+    cause: &Event,
 ) -> HandlerServices {
     HandlerServices {
         state: Some(Arc::new(StoreState {
@@ -38,6 +43,14 @@ pub(crate) fn handler_services(
             store: store.clone(),
             tenant: tenant.clone(),
             inventory: Mutex::new(None),
+        })),
+        notify: Some(Arc::new(StoreNotifier {
+            store: store.clone(),
+            dispatcher: dispatcher.clone(),
+            tenant: tenant.clone(),
+            key: format!("{}/{plugin}/notify", cause.event_id),
+            at: cause.timestamp,
+            webhooks: std::sync::Mutex::new(None),
         })),
     }
 }
@@ -235,6 +248,90 @@ impl TenantQuery for StoreQuery {
     }
 }
 
+/// Notifications of one delivery to its tenant's webhooks.
+struct StoreNotifier {
+    store: Arc<dyn Store>,
+    dispatcher: Dispatcher,
+    tenant: TenantId,
+    /// What makes the notifications' ids: the cause's id and the plugin, so a redelivered cause
+    /// gives the same ids (and endpoints that took them are not sent them again).
+    key: String,
+    /// The cause's time: the envelopes' timestamp.
+    at: time::OffsetDateTime,
+    /// The tenant's webhooks, read once per delivery.
+    webhooks: std::sync::Mutex<Option<Arc<[Webhook]>>>,
+}
+
+impl StoreNotifier {
+    fn cached(&self) -> Option<Arc<[Webhook]>> {
+        self.webhooks
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    async fn webhooks(&self) -> Result<Arc<[Webhook]>, ServiceError> {
+        if let Some(hooks) = self.cached() {
+            return Ok(hooks);
+        }
+        let hooks: Arc<[Webhook]> = lgp_notify::persist::list(&*self.store, &self.tenant)
+            .await
+            .map_err(|err| {
+                tracing::warn!(tenant = %self.tenant, "cannot read the tenant's webhooks: {err:#}");
+                ServiceError::Unavailable(
+                    "the webhook configuration cannot be read; try again later".into(),
+                )
+            })?
+            .into();
+        *self
+            .webhooks
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(hooks.clone());
+        Ok(hooks)
+    }
+}
+
+#[async_trait::async_trait]
+impl Notifier for StoreNotifier {
+    async fn endpoints(&self, event_type: &str) -> Result<u32, ServiceError> {
+        let t: EventType = event_type
+            .parse()
+            .map_err(|e: lgp_events::UnknownEventType| ServiceError::Invalid(e.to_string()))?;
+        let hooks = self.webhooks().await?;
+        let n = hooks.iter().filter(|w| w.takes(t.as_str())).count();
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    fn dispatch(&self, notifications: Vec<Notification>) {
+        // `endpoints` read the webhooks before any notification was kept.
+        let Some(hooks) = self.cached() else {
+            return;
+        };
+        let timestamp = self
+            .at
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        for (i, n) in notifications.into_iter().enumerate() {
+            let id = EventId::derived(self.at, format!("{}/{i}", self.key).as_bytes());
+            let envelope = Arc::new(Envelope {
+                id: id.to_string(),
+                event_type: n.event_type,
+                tenant: self.tenant.to_string(),
+                timestamp: timestamp.clone(),
+                data: n.data,
+            });
+            for hook in hooks.iter().filter(|w| w.takes(&envelope.event_type)) {
+                self.dispatcher.send(
+                    self.store.clone(),
+                    self.tenant.clone(),
+                    envelope.clone(),
+                    hook.clone(),
+                );
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -295,7 +392,15 @@ mod tests {
     }
 
     fn services(store: &Arc<dyn Store>, who: &str, plugin: &str) -> HandlerServices {
-        handler_services(store, &tenant(who), plugin)
+        let cause = Event::new(
+            EventType::ComplianceScanCompleted,
+            tenant(who),
+            "test",
+            None,
+            serde_json::json!({}),
+        );
+        let dispatcher = Dispatcher::new(lgp_notify::RetryPolicy::default());
+        handler_services(store, &dispatcher, &tenant(who), plugin, &cause)
     }
 
     fn state(s: &HandlerServices) -> &dyn PluginState {
@@ -304,6 +409,34 @@ mod tests {
 
     fn query(s: &HandlerServices) -> &dyn TenantQuery {
         s.query.as_deref().expect("query offered")
+    }
+
+    #[tokio::test]
+    async fn notify_counts_only_the_tenants_endpoints_for_the_type() {
+        let store = store();
+        let hook = lgp_notify::WebhookSpec {
+            url: "https://hooks.example.com/lgp".into(),
+            secret: "0123456789abcdef".into(),
+            events: vec!["alert.triggered".into()],
+            ..lgp_notify::WebhookSpec::default()
+        }
+        .validate(OffsetDateTime::UNIX_EPOCH)
+        .expect("valid");
+        lgp_notify::persist::add(&*store, &tenant("acme"), &hook)
+            .await
+            .expect("add");
+        let acme = services(&store, "acme", "alerts");
+        let notify = acme.notify.as_deref().expect("notify offered");
+        assert_eq!(notify.endpoints("alert.triggered").await.expect("count"), 1);
+        assert_eq!(notify.endpoints("alert.resolved").await.expect("count"), 0);
+        let err = notify
+            .endpoints("alert.exploded")
+            .await
+            .expect_err("an unknown type");
+        assert!(matches!(err, ServiceError::Invalid(_)), "{err:?}");
+        let globex = services(&store, "globex", "alerts");
+        let notify = globex.notify.as_deref().expect("notify offered");
+        assert_eq!(notify.endpoints("alert.triggered").await.expect("count"), 0);
     }
 
     #[tokio::test]

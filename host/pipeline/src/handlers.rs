@@ -1,13 +1,20 @@
-//! Handler plugins on the bus: deliver their subscribed events, with the `state` and `query`
-//! capabilities bound to the event's tenant and the plugin, and publish what they emit.
+//! Handler plugins on the bus: deliver their subscribed events, with the `state`, `query` and
+//! `notify` capabilities bound to the event's tenant and the plugin, and publish what they emit.
 
 use crate::Services;
 use lgp_bus::Delivery;
 use lgp_events::{Event, EventId, EventType};
+use lgp_notify::Dispatcher;
 use lgp_runtime::{IncomingEvent, InvokeErrorKind, Plugin};
 
-/// Handles one delivery for one handler plugin.
-pub(crate) async fn handle(s: &Services, plugin: &Plugin, group: &str, delivery: Delivery) {
+/// Handles one delivery for one handler plugin; its notifications go out through `dispatcher`.
+pub(crate) async fn handle(
+    s: &Services,
+    dispatcher: &Dispatcher,
+    plugin: &Plugin,
+    group: &str,
+    delivery: Delivery,
+) {
     let e = &delivery.event;
     let incoming = IncomingEvent {
         id: e.event_id.to_string(),
@@ -20,7 +27,8 @@ pub(crate) async fn handle(s: &Services, plugin: &Plugin, group: &str, delivery:
         correlation_id: e.correlation_id.clone(),
         data: e.data.to_string(),
     };
-    let services = crate::grants::handler_services(&s.store, &e.tenant_id, plugin.name());
+    let services =
+        crate::grants::handler_services(&s.store, dispatcher, &e.tenant_id, plugin.name(), e);
     match plugin.handle(&incoming, &services).await {
         Ok(emitted) => {
             let mut events = Vec::with_capacity(emitted.len());

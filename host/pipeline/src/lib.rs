@@ -7,9 +7,10 @@
 //! - [`Router`] consumes the bus for every plugin: each rule plugin evaluates the batches of
 //!   kinds its checks apply to; results are stored and only status changes become
 //!   `compliance.violation` / `compliance.resolved`; handler plugins get the events they
-//!   subscribe to, with their key/value state (namespaced by plugin, per tenant) and read-only
-//!   queries of the event's tenant's results and inventory, and their emitted events are
-//!   published. A failing invocation is retried, then dead-lettered with a
+//!   subscribe to, with their key/value state (namespaced by plugin, per tenant), read-only
+//!   queries of the event's tenant's results and inventory, and notifications to the tenant's
+//!   webhooks (delivered in the background by `lgp-notify`; [`Router::drain`] waits for them),
+//!   and their emitted events are published. A failing invocation is retried, then dead-lettered with a
 //!   `system.service.error`; a rule batch that finally fails records `error` results (never a
 //!   guess) so the scan still completes. Every event is also kept, sealed for its tenant, in the
 //!   store's audit trail, and the alert plugin's `alert.*` events are mirrored into the store's

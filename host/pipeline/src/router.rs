@@ -6,6 +6,7 @@ use crate::{PipelineError, Services, alerts, audit, handlers};
 use lgp_bus::Delivery;
 use lgp_events::{Event, EventId, EventType};
 use lgp_model::PluginKind;
+use lgp_notify::Dispatcher;
 use lgp_runtime::Plugin;
 use tokio::task::JoinSet;
 
@@ -15,12 +16,15 @@ pub struct RouterConfig {
     /// Concurrent consumers per plugin group. Two keeps both cores of a small machine busy
     /// while a slow plugin cannot hog more than its share.
     pub workers_per_group: usize,
+    /// How webhook deliveries of handlers' notifications are retried.
+    pub webhook_retry: lgp_notify::RetryPolicy,
 }
 
 impl Default for RouterConfig {
     fn default() -> Self {
         RouterConfig {
             workers_per_group: 2,
+            webhook_retry: lgp_notify::RetryPolicy::default(),
         }
     }
 }
@@ -30,6 +34,8 @@ pub struct Router {
     tasks: JoinSet<()>,
     bus: std::sync::Arc<dyn lgp_bus::Bus>,
     groups: Vec<String>,
+    /// Handlers' webhook deliveries, running in the background.
+    webhooks: Dispatcher,
 }
 
 impl std::fmt::Debug for Router {
@@ -50,6 +56,7 @@ impl Router {
         config: RouterConfig,
     ) -> Result<Router, PipelineError> {
         let mut tasks = JoinSet::new();
+        let webhooks = Dispatcher::new(config.webhook_retry);
         let mut groups = vec![audit::GROUP.to_owned(), alerts::GROUP.to_owned()];
         let workers = config.workers_per_group.max(1);
         for plugin in plugins {
@@ -92,9 +99,10 @@ impl Router {
                     for _ in 0..workers {
                         let mut sub = s.bus.subscribe(&group, &types).await?;
                         let (s, plugin, group) = (s.clone(), plugin.clone(), group.clone());
+                        let webhooks = webhooks.clone();
                         tasks.spawn(async move {
                             while let Some(d) = sub.next().await {
-                                handlers::handle(&s, &plugin, &group, d).await;
+                                handlers::handle(&s, &webhooks, &plugin, &group, d).await;
                             }
                         });
                     }
@@ -111,12 +119,13 @@ impl Router {
             tasks,
             bus: s.bus.clone(),
             groups,
+            webhooks,
         })
     }
 
-    /// Waits until no group of this router has events queued or in flight — the work a scan
-    /// set off, handlers' reactions to it included, is done — polling every `poll`, for at most
-    /// `patience`. Returns whether it settled. A one-shot command drains before it shuts down
+    /// Waits until no group of this router has events queued or in flight and no webhook
+    /// delivery is under way — the work a scan set off, handlers' reactions and notifications
+    /// included, is done — polling every `poll`, for at most `patience`. Returns whether it settled. A one-shot command drains before it shuts down
     /// so no reaction is cut off half-way.
     pub async fn drain(
         &self,
@@ -130,6 +139,7 @@ impl Router {
                     let stats = self.bus.stats(g).await?;
                     idle &= stats.queued == 0 && stats.in_flight == 0;
                 }
+                idle &= self.webhooks.in_flight() == 0;
                 if idle {
                     return Ok::<(), PipelineError>(());
                 }

@@ -4,19 +4,22 @@
 //! `PluginGate` holding the plugin's allow-list); time spent waiting for AWS does not count
 //! against the invocation's deadline. Key/value state and queries go to the [`PluginState`] and
 //! [`TenantQuery`] the caller hands to a handler invocation, bound to its tenant and plugin, and
-//! only if the plugin's manifest asks for them; otherwise they answer `denied`. Nothing else a
-//! guest can call reaches the outside world.
+//! only if the plugin's manifest asks for them; otherwise they answer `denied`. Notifications go to
+//! the handler's [`Notifier`] under the same rule, and are only collected here: the caller hands
+//! them over once the invocation succeeds. Nothing else a guest can call reaches the outside
+//! world; notifications reach only the endpoints the tenant configured.
 
 use crate::Limits;
 use crate::limiter::MemoryLimiter;
 use crate::paging::GuestCursor;
 use crate::services::{
-    FindingQuery, InventoryQuery, MAX_QUERY_PAGE_BYTES, MAX_QUERY_PAGE_ITEMS, MAX_STATE_KEY_BYTES,
-    MAX_STATE_VALUE_BYTES, PluginState, ServiceError, TenantQuery,
+    FindingQuery, InventoryQuery, MAX_NOTIFICATION_BYTES, MAX_QUERY_PAGE_BYTES,
+    MAX_QUERY_PAGE_ITEMS, MAX_STATE_KEY_BYTES, MAX_STATE_VALUE_BYTES, Notification, Notifier,
+    PluginState, ServiceError, TenantQuery,
 };
 use lgp_aws_api::{AwsApi, AwsCallError, AwsRequest, ErrorCategory, catalogue};
 use lgp_world::collector::lg_protect::plugin::{aws, discovery};
-use lgp_world::handler::lg_protect::plugin::{emit, query, state};
+use lgp_world::handler::lg_protect::plugin::{emit, notify, query, state};
 use lgp_world::log;
 use lgp_world::types::{self, HostError, NewEvent, Resource};
 use std::sync::Arc;
@@ -52,6 +55,8 @@ pub(crate) struct HostState {
     pub(crate) output_bytes: usize,
     pub(crate) events: Vec<NewEvent>,
     pub(crate) resources: Vec<Resource>,
+    /// Notifications asked for, handed to the notifier only if the invocation succeeds.
+    pub(crate) notifications: Vec<Notification>,
     log_bytes: usize,
     pub(crate) logs_dropped: usize,
     pub(crate) limit_hit: Option<HostLimit>,
@@ -70,6 +75,8 @@ pub(crate) struct Grants {
     pub(crate) state: Option<Arc<dyn PluginState>>,
     /// A handler's queries of its tenant.
     pub(crate) query: Option<Arc<dyn TenantQuery>>,
+    /// A handler's notifications to its tenant's endpoints.
+    pub(crate) notify: Option<Arc<dyn Notifier>>,
 }
 
 impl HostState {
@@ -88,6 +95,7 @@ impl HostState {
             output_bytes: 0,
             events: Vec::new(),
             resources: Vec::new(),
+            notifications: Vec::new(),
             log_bytes: 0,
             logs_dropped: 0,
             limit_hit: None,
@@ -517,5 +525,59 @@ impl query::Host for HostState {
             Ok(query.previous_scan(&scan_id).await?)
         };
         Ok(answer.await)
+    }
+}
+
+impl HostState {
+    /// Checks and counts one notification, and keeps it for after the invocation.
+    async fn stage_notification(
+        &mut self,
+        event_type: String,
+        data: String,
+    ) -> Result<notify::DeliverySummary, HostError> {
+        let notifier = self
+            .grants
+            .notify
+            .clone()
+            .ok_or_else(|| Self::denied("notify"))?;
+        if data.len() > MAX_NOTIFICATION_BYTES {
+            return Err(HostError::InvalidArgument(format!(
+                "the {event_type} notification has {} bytes of data; at most \
+                 {MAX_NOTIFICATION_BYTES} are allowed",
+                data.len()
+            )));
+        }
+        let data: serde_json::Value = serde_json::from_str(&data).map_err(|e| {
+            HostError::InvalidArgument(format!("the data of {event_type} is not JSON: {e}"))
+        })?;
+        if !data.is_object() {
+            return Err(HostError::InvalidArgument(format!(
+                "the data of {event_type} is not a JSON object"
+            )));
+        }
+        // Notifications count against the same caps as the events they normally mirror.
+        let max = self.limits.max_events as usize;
+        if self.notifications.len() >= max {
+            self.limit_hit = Some(HostLimit::Events);
+            return Err(HostError::LimitExceeded(format!(
+                "notification limit of {max} per invocation reached"
+            )));
+        }
+        let queued = notifier.endpoints(&event_type).await?;
+        if queued > 0 {
+            self.charge_output(event_type.len() + data.to_string().len())?;
+            self.notifications.push(Notification { event_type, data });
+        }
+        Ok(notify::DeliverySummary { queued })
+    }
+}
+
+impl notify::Host for HostState {
+    async fn deliver(
+        &mut self,
+        event_type: String,
+        data: String,
+    ) -> wasmtime::Result<Result<notify::DeliverySummary, HostError>> {
+        Ok(self.stage_notification(event_type, data).await)
     }
 }

@@ -10,9 +10,10 @@
 //!   events ([`Limits`]). A violation fails that invocation only ([`InvokeError`]); the store
 //!   and its pool slot are released either way.
 //! - Imports are linked per world: a rule gets `log` and inert WASI, nothing else.
-//! - A handler's `state` and `query` imports call the [`HandlerServices`] its caller passes with
-//!   each delivery, already bound to the tenant and the plugin, and only if the plugin's manifest
-//!   asks for them.
+//! - A handler's `state`, `query` and `notify` imports call the [`HandlerServices`] its caller
+//!   passes with each delivery, already bound to the tenant and the plugin, and only if the
+//!   plugin's manifest asks for them. Notifications are handed to the [`Notifier`] only once the
+//!   invocation succeeds.
 //!
 //! It does not route events, store results or hold credentials: callers do that with what
 //! invocations return.
@@ -51,8 +52,9 @@ pub use error::{InvokeError, InvokeErrorKind, LoadError};
 pub use invoke::{EmittedEvent, EvaluationContext, IncomingEvent, ScanScope};
 pub use plugin::{Plugin, Runtime, RuntimeError, Trust};
 pub use services::{
-    FindingQuery, HandlerServices, InventoryQuery, MAX_QUERY_PAGE_BYTES, MAX_QUERY_PAGE_ITEMS,
-    MAX_STATE_KEY_BYTES, MAX_STATE_VALUE_BYTES, PluginState, QUERY_CAPABILITY, QueryPage,
-    STATE_CAPABILITY, ServiceError, TenantQuery,
+    FindingQuery, HandlerServices, InventoryQuery, MAX_NOTIFICATION_BYTES, MAX_QUERY_PAGE_BYTES,
+    MAX_QUERY_PAGE_ITEMS, MAX_STATE_KEY_BYTES, MAX_STATE_VALUE_BYTES, NOTIFY_CAPABILITY,
+    Notification, Notifier, PluginState, QUERY_CAPABILITY, QueryPage, STATE_CAPABILITY,
+    ServiceError, TenantQuery,
 };
 pub use validate::{ComponentSummary, ValidationError, validate_component};

@@ -7,7 +7,7 @@ use crate::error::{InvokeError, InvokeErrorKind, LoadError};
 use crate::host::{Grants, HostState};
 use crate::invoke::{self, EmittedEvent, EvaluationContext, IncomingEvent, Phase, ScanScope};
 use crate::linker::Linkers;
-use crate::services::{HandlerServices, QUERY_CAPABILITY, STATE_CAPABILITY};
+use crate::services::{HandlerServices, NOTIFY_CAPABILITY, QUERY_CAPABILITY, STATE_CAPABILITY};
 use crate::validate::{ComponentSummary, ValidationError, validate_component};
 use crate::{Limits, RuntimeConfig};
 use lgp_aws_api::AwsApi;
@@ -500,9 +500,10 @@ impl Plugin {
     /// Delivers one event to a handler and returns the events it emitted. A handler's
     /// `delivery-error` comes back as [`InvokeErrorKind::Retry`] or [`InvokeErrorKind::Reject`].
     ///
-    /// `services` are this delivery's state and queries, bound to the event's tenant and this
-    /// plugin; each is granted only if the plugin's manifest asks for it (`state`, `query`), and
-    /// answers `denied` otherwise.
+    /// `services` are this delivery's state, queries and notifier, bound to the event's tenant
+    /// and this plugin; each is granted only if the plugin's manifest asks for it (`state`,
+    /// `query`, `notify`), and answers `denied` otherwise. The notifications the handler asked
+    /// for are dispatched only if it succeeds, like the events it emitted.
     pub async fn handle(
         &self,
         event: &IncomingEvent,
@@ -520,6 +521,10 @@ impl Plugin {
             correlation_id: event.correlation_id.clone(),
             data: event.data.clone(),
         };
+        let notifier = services
+            .notify
+            .clone()
+            .filter(|_| p.asks_for(NOTIFY_CAPABILITY));
         let grants = Grants {
             aws: None,
             state: services
@@ -530,6 +535,7 @@ impl Plugin {
                 .query
                 .clone()
                 .filter(|_| p.asks_for(QUERY_CAPABILITY)),
+            notify: notifier.clone(),
         };
         let _slot = p.runtime.slots.acquire().await;
         let mut store = p.store_with(grants);
@@ -552,6 +558,12 @@ impl Plugin {
                 wit::DeliveryError::Reject(m) => InvokeErrorKind::Reject(m),
             },
         })?;
+        let notifications = std::mem::take(&mut store.data_mut().notifications);
+        if let Some(notifier) = notifier
+            && !notifications.is_empty()
+        {
+            notifier.dispatch(notifications);
+        }
         Ok(std::mem::take(&mut store.data_mut().events)
             .into_iter()
             .map(|e| EmittedEvent {

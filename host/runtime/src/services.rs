@@ -1,12 +1,13 @@
 //! What a handler invocation may reach besides `log` and `emit`: key/value state private to the
-//! plugin and the tenant, and read-only queries of the tenant's results and inventory.
+//! plugin and the tenant, read-only queries of the tenant's results and inventory, and
+//! notifications to the tenant's configured webhook endpoints.
 //!
 //! The caller builds a [`HandlerServices`] for each delivery, bound on the host side to the
 //! event's tenant and the plugin's name (the pipeline does it over its store), and hands it to
 //! [`Plugin::handle`](crate::Plugin::handle). The runtime therefore holds no store, and nothing a
 //! guest passes can name another tenant or another plugin's state. The runtime grants each
 //! service only to a plugin whose manifest asks for it ([`STATE_CAPABILITY`],
-//! [`QUERY_CAPABILITY`]); the others answer `denied`.
+//! [`QUERY_CAPABILITY`], [`NOTIFY_CAPABILITY`]); the others answer `denied`.
 
 use async_trait::async_trait;
 use lgp_model::{Finding, Resource};
@@ -17,6 +18,14 @@ pub const STATE_CAPABILITY: &str = "state";
 
 /// The capability a handler's manifest lists to be granted [`TenantQuery`].
 pub const QUERY_CAPABILITY: &str = "query";
+
+/// The capability a handler's manifest lists to be granted [`Notifier`].
+pub const NOTIFY_CAPABILITY: &str = "notify";
+
+/// Largest payload of one notification, in bytes. An alert event is a few hundred bytes; 64 KiB
+/// leaves room for rich payloads while keeping one webhook body well under what receivers such as
+/// Slack accept (their limits start around 100 KB).
+pub const MAX_NOTIFICATION_BYTES: usize = 64 << 10;
 
 /// Most items one page of a query or of a key listing holds, whatever the guest asks: the
 /// store's own page bound (`lgp_store::MAX_PAGE`), so a page is one store round trip.
@@ -114,6 +123,27 @@ pub trait TenantQuery: Send + Sync {
     async fn previous_scan(&self, scan_id: &str) -> Result<Option<String>, ServiceError>;
 }
 
+/// One notification a handler asked for: an event type of the catalogue and its payload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notification {
+    /// The event type, e.g. `alert.triggered`.
+    pub event_type: String,
+    /// The payload, a JSON object.
+    pub data: serde_json::Value,
+}
+
+/// Notifications to the webhook endpoints one tenant configured, already bound to the tenant and
+/// the delivery: the guest never names an endpoint.
+#[async_trait]
+pub trait Notifier: Send + Sync {
+    /// How many of the tenant's endpoints take notifications of `event_type`; fails with
+    /// [`ServiceError::Invalid`] for a type the catalogue does not know.
+    async fn endpoints(&self, event_type: &str) -> Result<u32, ServiceError>;
+    /// Sends the notifications of an invocation that succeeded, in the order they were asked
+    /// for. Returns at once: delivery, retries and their record happen in the background.
+    fn dispatch(&self, notifications: Vec<Notification>);
+}
+
 /// The services one handler invocation is offered. Each is granted only if the plugin's manifest
 /// asks for it; an absent one answers `denied`. `HandlerServices::default()` offers nothing.
 #[derive(Clone, Default)]
@@ -122,6 +152,8 @@ pub struct HandlerServices {
     pub state: Option<Arc<dyn PluginState>>,
     /// Queries of the invocation's tenant.
     pub query: Option<Arc<dyn TenantQuery>>,
+    /// Notifications to the invocation's tenant's webhook endpoints.
+    pub notify: Option<Arc<dyn Notifier>>,
 }
 
 impl std::fmt::Debug for HandlerServices {
@@ -129,6 +161,7 @@ impl std::fmt::Debug for HandlerServices {
         f.debug_struct("HandlerServices")
             .field("state", &self.state.is_some())
             .field("query", &self.query.is_some())
+            .field("notify", &self.notify.is_some())
             .finish()
     }
 }

@@ -12,7 +12,7 @@ use crate::codec::{
     Expr, Item, Listing, Reader, b, backend, boolean, fetch_count, is_condition_failed, n, nanos,
     s, sdk_error,
 };
-use crate::tables::{BLOBS, KV, PLUGINS, REPORTS};
+use crate::tables::{BLOBS, KV, PLUGINS, REPORTS, TableDef};
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use lgp_events::TenantId;
 use lgp_store::{Page, PageRequest, PluginRecord, StoreError};
@@ -156,6 +156,29 @@ pub(crate) async fn drop_body(
 }
 
 /// An unambiguous sort key of several parts.
+/// Writes `item` with `body` into `table`, replacing the item of the same key, and then deletes
+/// the chunks of the replaced item's body, if any.
+async fn put_with_body(
+    store: &DynamoStore,
+    operation: &'static str,
+    tenant: &TenantId,
+    table: &TableDef,
+    mut item: Item,
+    body: &[u8],
+) -> Result<(), StoreError> {
+    item.extend(store_body(store, operation, tenant, body).await?);
+    let out = store
+        .client
+        .put_item()
+        .table_name(store.table(table))
+        .set_item(Some(item))
+        .return_values(ReturnValue::AllOld)
+        .send()
+        .await
+        .map_err(|err| sdk_error(operation, err))?;
+    drop_body(store, operation, tenant, out.attributes.as_ref()).await
+}
+
 fn composite(parts: &[&str]) -> String {
     // A slice of strings always serializes.
     serde_json::to_string(parts).unwrap_or_default()
@@ -185,7 +208,7 @@ pub(crate) async fn put_plugin(
             ),
         });
     }
-    let mut item = Item::from([
+    let item = Item::from([
         ("tenant_id".to_owned(), s(tenant.as_str())),
         (
             "plugin_key".to_owned(),
@@ -199,17 +222,7 @@ pub(crate) async fn put_plugin(
         ("enabled".to_owned(), boolean(plugin.enabled)),
         ("uploaded_at".to_owned(), n(nanos(plugin.uploaded_at))),
     ]);
-    item.extend(store_body(store, OP, tenant, component).await?);
-    let out = store
-        .client
-        .put_item()
-        .table_name(store.table(&PLUGINS))
-        .set_item(Some(item))
-        .return_values(ReturnValue::AllOld)
-        .send()
-        .await
-        .map_err(|err| sdk_error(OP, err))?;
-    drop_body(store, OP, tenant, out.attributes.as_ref()).await
+    put_with_body(store, OP, tenant, &PLUGINS, item, component).await
 }
 
 pub(crate) async fn list_plugins(
@@ -337,21 +350,11 @@ pub(crate) async fn put_report(
     body: &[u8],
 ) -> Result<(), StoreError> {
     const OP: &str = "put_report";
-    let mut item = Item::from([
+    let item = Item::from([
         ("tenant_id".to_owned(), s(tenant.as_str())),
         ("report_key".to_owned(), s(composite(&[scan_id, format]))),
     ]);
-    item.extend(store_body(store, OP, tenant, body).await?);
-    let out = store
-        .client
-        .put_item()
-        .table_name(store.table(&REPORTS))
-        .set_item(Some(item))
-        .return_values(ReturnValue::AllOld)
-        .send()
-        .await
-        .map_err(|err| sdk_error(OP, err))?;
-    drop_body(store, OP, tenant, out.attributes.as_ref()).await
+    put_with_body(store, OP, tenant, &REPORTS, item, body).await
 }
 
 pub(crate) async fn get_report(

@@ -4,7 +4,8 @@
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
-use lgp_store::{Cursor, Page, PageRequest, StoreError};
+pub(crate) use lgp_store::Listing;
+use lgp_store::{PageRequest, StoreError};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 use time::OffsetDateTime;
@@ -245,74 +246,6 @@ impl Expr {
     }
 }
 
-/// A listing's cursors: hex of the JSON array `[listing, scope, key...]`. The listing tag and the
-/// scope (the tenant, or tenant and plugin) bind a cursor to where it was issued; anything else
-/// is [`StoreError::BadCursor`]. The key is the last item returned, from which the listing
-/// rebuilds DynamoDB's `ExclusiveStartKey` itself, so a cursor never carries raw keys a client
-/// could point at other rows.
-pub(crate) struct Listing {
-    name: &'static str,
-    scope: String,
-}
-
-impl Listing {
-    /// The listing `name` within `scope`.
-    pub(crate) fn new(name: &'static str, scope: impl Into<String>) -> Self {
-        Listing {
-            name,
-            scope: scope.into(),
-        }
-    }
-
-    /// The key of the last item of the previous page, with `arity` parts (`None` on the first
-    /// page).
-    pub(crate) fn after(
-        &self,
-        page: &PageRequest,
-        arity: usize,
-    ) -> Result<Option<Vec<String>>, StoreError> {
-        let Some(Cursor(text)) = &page.cursor else {
-            return Ok(None);
-        };
-        let bytes = hex::decode(text).map_err(|_| StoreError::BadCursor)?;
-        let parts: Vec<String> =
-            serde_json::from_slice(&bytes).map_err(|_| StoreError::BadCursor)?;
-        match parts.as_slice() {
-            [name, scope, key @ ..]
-                if name == self.name && *scope == self.scope && key.len() == arity =>
-            {
-                Ok(Some(key.to_vec()))
-            }
-            _ => Err(StoreError::BadCursor),
-        }
-    }
-
-    /// The page of `items` (read with up to one more than the limit): the extra item only says
-    /// there is more; the cursor is the key of the last item returned.
-    pub(crate) fn page<T>(
-        &self,
-        page: &PageRequest,
-        mut items: Vec<T>,
-        key: impl Fn(&T) -> Vec<String>,
-    ) -> Page<T> {
-        let limit = page.effective_limit() as usize;
-        let next = if items.len() > limit {
-            items.truncate(limit);
-            items.last().map(|last| self.cursor(key(last)))
-        } else {
-            None
-        };
-        Page { items, next }
-    }
-
-    fn cursor(&self, key: Vec<String>) -> Cursor {
-        let mut parts = vec![self.name.to_owned(), self.scope.clone()];
-        parts.extend(key);
-        // A Vec<String> always serializes.
-        Cursor(hex::encode(serde_json::to_vec(&parts).unwrap_or_default()))
-    }
-}
-
 /// How many items to read for a page: one more than it holds, to know whether there is more.
 pub(crate) fn fetch_count(page: &PageRequest) -> usize {
     page.effective_limit() as usize + 1
@@ -321,32 +254,6 @@ pub(crate) fn fetch_count(page: &PageRequest) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cursors_are_bound_to_listing_and_scope() {
-        let listing = Listing::new("scans", "acme");
-        let page = listing.page(&PageRequest::first(1), vec!["a", "b"], |k| {
-            vec![(*k).to_owned()]
-        });
-        let next = PageRequest {
-            limit: 1,
-            cursor: page.next,
-        };
-        assert_eq!(
-            listing.after(&next, 1).expect("own cursor"),
-            Some(vec!["a".to_owned()])
-        );
-        for other in [
-            Listing::new("alerts", "acme"),
-            Listing::new("scans", "bravo"),
-        ] {
-            assert!(matches!(other.after(&next, 1), Err(StoreError::BadCursor)));
-        }
-        assert!(matches!(
-            listing.after(&next, 2),
-            Err(StoreError::BadCursor)
-        ));
-    }
 
     #[test]
     fn pair_keys_sort_by_first_then_second() {

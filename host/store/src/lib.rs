@@ -19,7 +19,7 @@ mod sqlite;
 mod types;
 
 pub use error::StoreError;
-pub use page::{Cursor, MAX_PAGE, Page, PageRequest};
+pub use page::{Cursor, Listing, MAX_PAGE, Page, PageRequest};
 pub use sqlite::SqliteStore;
 pub use types::*;
 
@@ -44,6 +44,38 @@ pub fn resource_hash(resource: &Resource) -> String {
     use sha2::{Digest, Sha256};
     let json = serde_json::to_vec(resource).unwrap_or_default();
     hex::encode(Sha256::digest(json))
+}
+
+/// Every entry of the key/value namespace `namespace` whose key starts with `prefix`, as (key,
+/// value) in key order, read page by page. An entry removed between the listing and the read is
+/// skipped. On failure, says which step failed: `"list"` or `"read"`.
+pub async fn kv_entries(
+    store: &dyn Store,
+    tenant: &TenantId,
+    namespace: &str,
+    prefix: &str,
+) -> Result<Vec<(String, Vec<u8>)>, (&'static str, StoreError)> {
+    let mut entries = Vec::new();
+    let mut page = PageRequest::first(MAX_PAGE);
+    loop {
+        let keys = store
+            .kv_list(tenant, namespace, prefix, &page)
+            .await
+            .map_err(|e| ("list", e))?;
+        for key in keys.items {
+            if let Some(value) = store
+                .kv_get(tenant, namespace, &key)
+                .await
+                .map_err(|e| ("read", e))?
+            {
+                entries.push((key, value));
+            }
+        }
+        match keys.next {
+            Some(cursor) => page.cursor = Some(cursor),
+            None => return Ok(entries),
+        }
+    }
 }
 
 /// The storage interface. Every implementation passes the `conformance` suite unchanged.

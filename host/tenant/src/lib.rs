@@ -185,7 +185,7 @@ mod tests {
         ));
         let message = checked_secret(Some("short"))
             .map(|_| ())
-            .unwrap_err()
+            .expect_err("short secret")
             .to_string();
         assert!(message.contains(ENV_JWT_SECRET), "{message}");
         assert!(checked_secret(Some(&"k".repeat(MIN_SECRET_LEN))).is_ok());

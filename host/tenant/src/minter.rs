@@ -36,7 +36,7 @@ impl Minter {
     /// verifier built from the same configuration. Refuses a missing or short secret.
     pub fn from_config(config: &AuthConfig) -> Result<Self, ConfigError> {
         let secret = checked_secret(config.jwt_secret.as_deref())?;
-        // An HMAC key accepts any bytes; this cannot fail with the aws-lc-rs backend.
+        // Fails only on an empty secret, which `checked_secret` has already refused.
         let key = EncodingKey::from_secret(secret).map_err(|_| ConfigError::SecretUnset)?;
         Ok(Minter {
             key,

@@ -51,7 +51,7 @@ impl Verifier {
             (None, None) => return Err(ConfigError::Missing),
             (secret @ Some(_), None) => {
                 let secret = checked_secret(secret.as_deref())?;
-                // An HMAC key accepts any bytes; this cannot fail with the aws-lc-rs backend.
+                // Fails only on an empty secret, which `checked_secret` has already refused.
                 let key = DecodingKey::from_secret(secret).map_err(|_| ConfigError::SecretUnset)?;
                 Keys::Secret(Arc::new(key))
             }

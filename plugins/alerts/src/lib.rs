@@ -2,7 +2,8 @@
 //! open, escalate and resolve.
 //!
 //! It subscribes to `compliance.violation`, `compliance.resolved`, `security.threat`,
-//! `security.resolved` and `compliance.scan.completed`, and asks for the `state` capability.
+//! `security.resolved` and `compliance.scan.completed`, and asks for the `state` and `notify`
+//! capabilities.
 //!
 //! - A violation at or above the tenant's severity threshold (default [`config::DEFAULT_THRESHOLD`],
 //!   HIGH), and every `security.threat`, opens an alert: `alert.triggered`. The alert's id is
@@ -37,9 +38,16 @@
 //! Changed deadline settings apply to an alert when it next changes or when its index entry
 //! comes up (a shortened deadline is therefore noticed on the alert's next event).
 //!
-//! What it deliberately does not do: it sends no notifications and keeps no table of its own
-//! for people — the host mirrors the alert events into its alerts table (`lgp alerts`), where
-//! alerts are acknowledged. Acknowledging does not change the plugin's lifecycle.
+//! # Notifications
+//!
+//! Every alert event it emits is also handed to the host's `notify` capability, which sends it to
+//! the webhook endpoints the tenant configured for that event type (`lgp webhook add`), signed and
+//! retried by the host once the invocation succeeds. The plugin names no URL and cannot reach
+//! anything else. A host that does not grant `notify` only costs the notifications.
+//!
+//! What it deliberately does not do: it keeps no table of its own for people — the host mirrors
+//! the alert events into its alerts table (`lgp alerts`), where alerts are acknowledged.
+//! Acknowledging does not change the plugin's lifecycle.
 
 pub mod clock;
 pub mod config;
@@ -48,7 +56,7 @@ pub mod lifecycle;
 
 use kv::HostState;
 use lgp_sdk::handler::{self, DeliveryError, Event};
-use lgp_sdk::{HandlerPlugin, PluginInfo};
+use lgp_sdk::{HandlerPlugin, HostError, PluginInfo};
 use lifecycle::{COMPLIANCE_RESOLVED, SCAN_COMPLETED, SECURITY_RESOLVED, THREAT, VIOLATION};
 
 /// The alert handler plugin.
@@ -67,12 +75,24 @@ impl HandlerPlugin for Alerts {
         .subscribe(SECURITY_RESOLVED)
         .subscribe(SCAN_COMPLETED)
         .capability("state")
+        .capability("notify")
     }
 
     fn handle(event: Event) -> Result<(), DeliveryError> {
         let events = lifecycle::react(&event, &mut HostState)?;
         if !events.is_empty() {
             handler::emit(&events)?;
+        }
+        for e in &events {
+            match handler::notify::deliver(&e.event_type, &e.data) {
+                Ok(_) => {}
+                // Not granted here: alerts still open and resolve, only unannounced.
+                Err(HostError::Denied(why)) => {
+                    lgp_sdk::log::warn(&format!("{} not sent to webhooks: {why}", e.event_type));
+                    break;
+                }
+                Err(other) => return Err(other.into()),
+            }
         }
         Ok(())
     }

@@ -101,7 +101,7 @@ fn due_index(kv: &MemoryState) -> Vec<(String, String)> {
 }
 
 #[test]
-fn info_subscribes_and_asks_for_state() {
+fn info_subscribes_and_asks_for_state_and_notify() {
     let info = Alerts::info();
     assert_eq!(info.name, "alerts");
     assert_eq!(info.kind, lgp_sdk::PluginKind::Handler);
@@ -115,7 +115,7 @@ fn info_subscribes_and_asks_for_state() {
             SCAN_COMPLETED
         ]
     );
-    assert_eq!(info.capabilities, ["state"]);
+    assert_eq!(info.capabilities, ["state", "notify"]);
 }
 
 #[test]

@@ -42,7 +42,7 @@ pub mod collector {
     });
 }
 
-/// The `handler` world: imports `log`, `emit`, `state`, `query`, exports `handle`.
+/// The `handler` world: imports `log`, `emit`, `state`, `query`, `notify`, exports `handle`.
 pub mod handler {
     wit_bindgen::generate!({
         path: "../../wit",

@@ -1,9 +1,10 @@
-//! Handler plugins: react to events, publish events, keep per-tenant state and read the tenant's
-//! findings and inventory. Export one with [`export_handler!`](crate::export_handler).
+//! Handler plugins: react to events, publish events, keep per-tenant state, read the tenant's
+//! findings and inventory, and notify the tenant's webhook endpoints. Export one with
+//! [`export_handler!`](crate::export_handler).
 //!
-//! The capability wrappers ([`emit`], [`state`], [`query`]) call the host inside a component;
-//! in native builds they fail with [`HostError::Unavailable`], so handler logic that uses them
-//! is best tested through the host.
+//! The capability wrappers ([`emit`], [`state`], [`query`], [`notify`]) call the host inside a
+//! component; in native builds they fail with [`HostError::Unavailable`], so handler logic that
+//! uses them is best tested through the host.
 
 use crate::host::HostError;
 use crate::meta::PluginInfo;
@@ -271,6 +272,34 @@ pub mod query {
         {
             let _ = scan_id;
             Err(crate::host::no_host("query"))
+        }
+    }
+}
+
+/// Notifications to the webhook endpoints the tenant configured (`lgp webhook add`). The plugin
+/// never names a URL: the host sends to the endpoints the tenant set up for the event type, and
+/// nowhere else. Granted to a manifest that asks for the `notify` capability.
+pub mod notify {
+    use crate::host::HostError;
+    use serde_json::Value;
+
+    /// Queues a notification of `event_type` carrying `data` (a JSON object) for each of the
+    /// tenant's endpoints that take that type, and returns how many there are (zero when the
+    /// tenant configured none). The host delivers them, signed and retried, in the background
+    /// once the invocation succeeds; a failed invocation notifies nobody.
+    pub fn deliver(event_type: &str, data: &Value) -> Result<u32, HostError> {
+        #[cfg(target_arch = "wasm32")]
+        {
+            let summary = crate::bindings::handler::lg_protect::plugin::notify::deliver(
+                event_type,
+                &data.to_string(),
+            )?;
+            Ok(summary.queued)
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let _ = (event_type, data);
+            Err(crate::host::no_host("notify"))
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod scan;
 pub mod snapshot;
 pub mod store;
 pub mod token;
+pub mod webhook;
 
 use std::process::ExitCode;
 

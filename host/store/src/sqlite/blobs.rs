@@ -244,7 +244,7 @@ pub(crate) fn kv_list(
 ) -> Result<Page<String>, StoreError> {
     const OP: &str = "kv_list";
     // The plugin is part of the listing: a cursor from another plugin's keys is refused.
-    let listing = Listing::new("kv", &format!("{tenant}/{plugin}"));
+    let listing = Listing::new("kv", format!("{tenant}/{plugin}"));
     let after = listing.after(page, 1)?.map(|mut k| k.remove(0));
     // `key >= prefix` starts the range on the index; `substr` ends it (no LIKE: `%` and `_`
     // in keys would be wildcards).

@@ -1,6 +1,7 @@
 //! Conversions between the store's types and SQLite values, and the opaque cursors.
 
-use crate::{Cursor, Page, PageRequest, ScanStatus, StoreError};
+pub(crate) use crate::Listing;
+use crate::{PageRequest, ScanStatus, StoreError};
 use lgp_model::{Severity, Status};
 use rusqlite::types::Type;
 use serde::de::DeserializeOwned;
@@ -135,74 +136,6 @@ pub(crate) fn scan_status_at(
     .into_iter()
     .find(|s| scan_status_str(*s) == text)
     .ok_or_else(|| bad_column(column, Type::Text, format!("scan status {text:?}")))
-}
-
-/// Cursors are hex of the JSON array `[listing, tenant, key...]`: the listing tag and the
-/// tenant make a cursor useless anywhere but where it was issued (a foreign one is
-/// [`StoreError::BadCursor`], never a window into other rows).
-pub(crate) struct Listing {
-    /// Which listing: `tenants`, `scans`, `inventory`…
-    pub(crate) name: &'static str,
-    /// The tenant listed (empty for the tenant listing itself).
-    pub(crate) tenant: String,
-}
-
-impl Listing {
-    /// The listing `name` of `tenant`'s rows.
-    pub(crate) fn new(name: &'static str, tenant: &str) -> Self {
-        Listing {
-            name,
-            tenant: tenant.to_owned(),
-        }
-    }
-
-    /// The key after which the requested page starts (`None` for the first page); the key
-    /// must have `arity` parts.
-    pub(crate) fn after(
-        &self,
-        page: &PageRequest,
-        arity: usize,
-    ) -> Result<Option<Vec<String>>, StoreError> {
-        let Some(Cursor(text)) = &page.cursor else {
-            return Ok(None);
-        };
-        let bytes = hex::decode(text).map_err(|_| StoreError::BadCursor)?;
-        let parts: Vec<String> =
-            serde_json::from_slice(&bytes).map_err(|_| StoreError::BadCursor)?;
-        match parts.as_slice() {
-            [name, tenant, key @ ..]
-                if name == self.name && *tenant == self.tenant && key.len() == arity =>
-            {
-                Ok(Some(key.to_vec()))
-            }
-            _ => Err(StoreError::BadCursor),
-        }
-    }
-
-    /// Makes a page of `rows` read with [`fetch_limit`]: the extra row, if any, only says
-    /// there is more; the cursor is the key of the last item returned.
-    pub(crate) fn page<T>(
-        &self,
-        page: &PageRequest,
-        mut rows: Vec<T>,
-        key: impl Fn(&T) -> Vec<String>,
-    ) -> Page<T> {
-        let limit = page.effective_limit() as usize;
-        let next = if rows.len() > limit {
-            rows.truncate(limit);
-            rows.last().map(|last| self.cursor(key(last)))
-        } else {
-            None
-        };
-        Page { items: rows, next }
-    }
-
-    fn cursor(&self, key: Vec<String>) -> Cursor {
-        let mut parts = vec![self.name.to_owned(), self.tenant.clone()];
-        parts.extend(key);
-        // A Vec<String> always serializes.
-        Cursor(hex::encode(serde_json::to_vec(&parts).unwrap_or_default()))
-    }
 }
 
 /// How many rows to read for a page: one more than it holds, to know whether there is more.
