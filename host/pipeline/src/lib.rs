@@ -36,6 +36,7 @@ mod diff;
 mod error;
 mod grants;
 mod handlers;
+mod mutes;
 mod payload;
 mod router;
 mod rules;

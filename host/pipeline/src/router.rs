@@ -59,10 +59,11 @@ impl Router {
         let webhooks = Dispatcher::new(config.webhook_retry);
         let mut groups = vec![audit::GROUP.to_owned(), alerts::GROUP.to_owned()];
         let workers = config.workers_per_group.max(1);
+        let mutes = std::sync::Arc::new(crate::mutes::MuteCache::default());
         for plugin in plugins {
             match plugin.kind() {
                 PluginKind::Rule => {
-                    let route = RuleRoute::new(plugin.clone());
+                    let route = RuleRoute::new(plugin.clone(), mutes.clone());
                     let group = route.group();
                     groups.push(group.clone());
                     for _ in 0..workers {

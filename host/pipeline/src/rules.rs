@@ -1,5 +1,6 @@
 //! Rule plugins on the bus: evaluate discovery batches, store results, publish changes.
 
+use crate::mutes::MuteCache;
 use crate::payload::{DiscoveredBatch, ResultEvent};
 use crate::{BOOKKEEPING, PipelineError, Services, completion};
 use lgp_bus::Delivery;
@@ -17,10 +18,12 @@ pub(crate) struct RuleRoute {
     pub(crate) plugin: Plugin,
     kinds: HashSet<String>,
     services: HashMap<String, String>,
+    /// The mute rules, shared by every rule route of the router.
+    mutes: Arc<MuteCache>,
 }
 
 impl RuleRoute {
-    pub(crate) fn new(plugin: Plugin) -> Arc<Self> {
+    pub(crate) fn new(plugin: Plugin, mutes: Arc<MuteCache>) -> Arc<Self> {
         let kinds = plugin
             .checks()
             .iter()
@@ -35,6 +38,7 @@ impl RuleRoute {
             plugin,
             kinds,
             services,
+            mutes,
         })
     }
 
@@ -183,7 +187,10 @@ async fn store(
     let by_arn: HashMap<&str, &Resource> = resources.iter().map(|r| (r.arn.as_str(), r)).collect();
     // Mutes active at the batch's time, not the clock's: a redelivery decides as the first
     // delivery did, and an expired mute stops applying from the first batch after its expiry.
-    let mutes = lgp_mutelist::persist::active(&*s.store, tenant, anchor).await?;
+    let mutes = route
+        .mutes
+        .active(&*s.store, tenant, scan_id, anchor)
+        .await?;
     let mut counts = ScanCounters::default();
     let results: Vec<NewResult> = findings
         .into_iter()

@@ -12,8 +12,7 @@ use crate::tables::RESULTS;
 use futures::{StreamExt, TryStreamExt};
 use lgp_events::TenantId;
 use lgp_store::{
-    NewResult, Page, PageRequest, ResultFilter, ResultRecord, StatusChange, StoreError, Transition,
-    result_id,
+    NewResult, Page, PageRequest, ResultFilter, ResultRecord, StoreError, Transition, result_id,
 };
 use std::collections::HashMap;
 use time::OffsetDateTime;
@@ -134,32 +133,9 @@ fn plan(
     let mut changed = false;
     let mut transitions = Vec::new();
     for (index, new) in steps {
-        let step = StatusChange {
-            scan_id: scan_id.to_owned(),
-            status: new.status,
-            muted: new.muted,
-            at,
-        };
         match &mut state {
             None => {
-                let record = ResultRecord {
-                    result_id: id.to_owned(),
-                    check_id: new.check_id.clone(),
-                    service: new.service.clone(),
-                    resource_arn: new.resource_arn.clone(),
-                    account_id: new.account_id.clone(),
-                    region: new.region.clone(),
-                    status: new.status,
-                    severity: new.severity,
-                    message: new.message.clone(),
-                    evidence: new.evidence.clone(),
-                    first_seen: at,
-                    last_seen: at,
-                    last_scan_id: scan_id.to_owned(),
-                    muted: new.muted,
-                    resource_removed: false,
-                    history: vec![step],
-                };
+                let record = ResultRecord::first(id, scan_id, at, new);
                 transitions.push((
                     *index,
                     Transition {
@@ -178,53 +154,19 @@ fn plan(
             // A late redelivery from an older scan: what it says is already superseded.
             Some(stored) if scan_id < stored.applied_scan_id.as_str() => {}
             Some(stored) => {
-                let r = &mut stored.record;
-                let status_changed =
-                    r.status != new.status || r.resource_removed || r.muted != new.muted;
-                let before = (
-                    r.severity,
-                    r.message.clone(),
-                    r.evidence.clone(),
-                    r.last_seen,
-                    r.last_scan_id.clone(),
-                );
-                // A resource that comes back counts as new: its earlier failure was already
-                // resolved when it disappeared.
-                let previous = (!r.resource_removed).then_some(r.status);
-                let previous_muted = previous.is_some() && r.muted;
-                if status_changed {
-                    r.history.push(step);
-                    r.service = new.service.clone();
-                    r.account_id = new.account_id.clone();
-                    r.region = new.region.clone();
-                    r.status = new.status;
-                    r.resource_removed = false;
-                    r.muted = new.muted;
-                }
-                r.severity = new.severity;
-                r.message = new.message.clone();
-                r.evidence = new.evidence.clone();
-                r.last_seen = at;
-                r.last_scan_id = scan_id.to_owned();
-                let after = (
-                    r.severity,
-                    r.message.clone(),
-                    r.evidence.clone(),
-                    r.last_seen,
-                    r.last_scan_id.clone(),
-                );
-                if status_changed {
-                    transitions.push((
-                        *index,
-                        Transition {
-                            record: r.clone(),
-                            previous,
-                            previous_muted,
-                        },
-                    ));
-                }
+                let r = &stored.record;
                 // An identical redelivery writes nothing at all.
-                if status_changed || before != after || stored.applied_scan_id != scan_id {
+                let same = !new.changes(r)
+                    && stored.applied_scan_id == scan_id
+                    && r.last_scan_id == scan_id
+                    && r.last_seen == at
+                    && r.severity == new.severity
+                    && r.message == new.message
+                    && r.evidence == new.evidence;
+                if let Some(transition) = stored.record.apply(scan_id, at, new) {
+                    transitions.push((*index, transition));
+                }
+                if !same {
                     stored.applied_scan_id = scan_id.to_owned();
                     changed = true;
                 }

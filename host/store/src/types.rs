@@ -215,6 +215,83 @@ pub struct ResultRecord {
     pub history: Vec<StatusChange>,
 }
 
+impl NewResult {
+    /// Whether storing it over `record` changes the result's status or mute (a retired
+    /// resource's result coming back counts as a change).
+    pub fn changes(&self, record: &ResultRecord) -> bool {
+        record.status != self.status || record.resource_removed || record.muted != self.muted
+    }
+
+    fn step(&self, scan_id: &str, at: OffsetDateTime) -> StatusChange {
+        StatusChange {
+            scan_id: scan_id.to_owned(),
+            status: self.status,
+            muted: self.muted,
+            at,
+        }
+    }
+}
+
+impl ResultRecord {
+    /// The record a result creates when nothing was stored under `result_id` before.
+    pub fn first(result_id: &str, scan_id: &str, at: OffsetDateTime, new: &NewResult) -> Self {
+        ResultRecord {
+            result_id: result_id.to_owned(),
+            check_id: new.check_id.clone(),
+            service: new.service.clone(),
+            resource_arn: new.resource_arn.clone(),
+            account_id: new.account_id.clone(),
+            region: new.region.clone(),
+            status: new.status,
+            severity: new.severity,
+            message: new.message.clone(),
+            evidence: new.evidence.clone(),
+            first_seen: at,
+            last_seen: at,
+            last_scan_id: scan_id.to_owned(),
+            muted: new.muted,
+            resource_removed: false,
+            history: vec![new.step(scan_id, at)],
+        }
+    }
+
+    /// Stores `new` (from scan `scan_id`, not older than the record's last writer) over this
+    /// record, as every store does: a status or mute change appends to the history and is
+    /// returned as a [`Transition`]; otherwise only severity, message, evidence and when it was
+    /// last seen follow the newer scan, and nothing is returned.
+    pub fn apply(
+        &mut self,
+        scan_id: &str,
+        at: OffsetDateTime,
+        new: &NewResult,
+    ) -> Option<Transition> {
+        let changed = new.changes(self);
+        // A resource that comes back counts as new: its earlier failure was already resolved
+        // when it disappeared.
+        let previous = (!self.resource_removed).then_some(self.status);
+        let previous_muted = previous.is_some() && self.muted;
+        if changed {
+            self.history.push(new.step(scan_id, at));
+            self.service = new.service.clone();
+            self.account_id = new.account_id.clone();
+            self.region = new.region.clone();
+            self.status = new.status;
+            self.resource_removed = false;
+            self.muted = new.muted;
+        }
+        self.severity = new.severity;
+        self.message = new.message.clone();
+        self.evidence = new.evidence.clone();
+        self.last_seen = at;
+        self.last_scan_id = scan_id.to_owned();
+        changed.then(|| Transition {
+            record: self.clone(),
+            previous,
+            previous_muted,
+        })
+    }
+}
+
 /// What storing a result changed, for deciding which events to emit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Transition {

@@ -4,8 +4,7 @@ use super::codec::{
     Listing, Op, fetch_limit, json_at, nanos, severity_at, status_at, time_at, to_json,
 };
 use crate::{
-    NewResult, Page, PageRequest, ResultFilter, ResultRecord, StatusChange, StoreError, Transition,
-    result_id,
+    NewResult, Page, PageRequest, ResultFilter, ResultRecord, StoreError, Transition, result_id,
 };
 use lgp_events::TenantId;
 use rusqlite::types::Value;
@@ -105,15 +104,9 @@ pub(crate) fn apply_results(
                 })
                 .optional()
                 .op(OP)?;
-            let step = StatusChange {
-                scan_id: scan_id.to_owned(),
-                status: new.status,
-                muted: new.muted,
-                at,
-            };
             match existing {
                 None => {
-                    let history = vec![step];
+                    let record = ResultRecord::first(&id, scan_id, at, new);
                     insert
                         .execute(params![
                             tenant.as_str(),
@@ -129,29 +122,12 @@ pub(crate) fn apply_results(
                             evidence,
                             at_nanos,
                             scan_id,
-                            to_json(OP, &history)?,
+                            to_json(OP, &record.history)?,
                             new.muted
                         ])
                         .op(OP)?;
                     transitions.push(Transition {
-                        record: ResultRecord {
-                            result_id: id,
-                            check_id: new.check_id.clone(),
-                            service: new.service.clone(),
-                            resource_arn: new.resource_arn.clone(),
-                            account_id: new.account_id.clone(),
-                            region: new.region.clone(),
-                            status: new.status,
-                            severity: new.severity,
-                            message: new.message.clone(),
-                            evidence: new.evidence.clone(),
-                            first_seen: at,
-                            last_seen: at,
-                            last_scan_id: scan_id.to_owned(),
-                            muted: new.muted,
-                            resource_removed: false,
-                            history,
-                        },
+                        record,
                         previous: None,
                         previous_muted: false,
                     });
@@ -164,44 +140,26 @@ pub(crate) fn apply_results(
                     let mut record = full
                         .query_row(params![tenant.as_str(), id], record_row)
                         .op(OP)?;
-                    // A resource that comes back counts as new: its earlier failure was
-                    // already resolved when it disappeared.
-                    let previous = (!record.resource_removed).then_some(record.status);
-                    let previous_muted = previous.is_some() && record.muted;
-                    record.history.push(step);
-                    change
-                        .execute(params![
-                            tenant.as_str(),
-                            id,
-                            new.service,
-                            new.account_id,
-                            new.region,
-                            new.status.as_str(),
-                            new.severity.as_str(),
-                            new.message,
-                            evidence,
-                            at_nanos,
-                            scan_id,
-                            to_json(OP, &record.history)?,
-                            new.muted
-                        ])
-                        .op(OP)?;
-                    record.service = new.service.clone();
-                    record.account_id = new.account_id.clone();
-                    record.region = new.region.clone();
-                    record.status = new.status;
-                    record.severity = new.severity;
-                    record.message = new.message.clone();
-                    record.evidence = new.evidence.clone();
-                    record.last_seen = at;
-                    record.last_scan_id = scan_id.to_owned();
-                    record.resource_removed = false;
-                    record.muted = new.muted;
-                    transitions.push(Transition {
-                        record,
-                        previous,
-                        previous_muted,
-                    });
+                    if let Some(transition) = record.apply(scan_id, at, new) {
+                        change
+                            .execute(params![
+                                tenant.as_str(),
+                                id,
+                                new.service,
+                                new.account_id,
+                                new.region,
+                                new.status.as_str(),
+                                new.severity.as_str(),
+                                new.message,
+                                evidence,
+                                at_nanos,
+                                scan_id,
+                                to_json(OP, &record.history)?,
+                                new.muted
+                            ])
+                            .op(OP)?;
+                        transitions.push(transition);
+                    }
                 }
                 Some(_) => {
                     touch
