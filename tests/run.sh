@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test suite: installs what the tests need when it is missing (the wasm32-wasip2 target,
-# componentize-py, moto, cfn-lint, yamllint, redis-server, dynalite), then runs every test of the
+# componentize-py, moto, cfn-lint, yamllint, redis-server, dynalite, the report validators), then runs every test of the
 # host workspace and the built-in plugins' native tests. Usage: bash tests/run.sh  (README's test
 # command; .ci/run calls it after the lints).
 set -euo pipefail
@@ -40,6 +40,10 @@ if ! command -v dynalite >/dev/null 2>&1 && [ ! -x "$DYNALITE_DIR/node_modules/.
         npm install --silent --no-audit --no-fund --prefix "$DYNALITE_DIR" 'dynalite@4.0.0'; } ||
         echo "warning: dynalite could not be installed; the DynamoDB store suite runs on moto only"
 fi
+# The report tests check each format with an independent tool: py-ocsf-models, Python's
+# jsonschema, headless Chromium through playwright-core. Each that cannot install is skipped with
+# its reason by tests/e2e/reports.rs.
+bash tests/support/install-report-tools.sh
 if ! command -v cargo-nextest >/dev/null 2>&1; then
     cargo install --locked cargo-nextest
 fi

@@ -9,11 +9,12 @@ use crate::pipeline::{
 };
 use crate::support::{hostile_handler, read, small_runtime};
 use lgp_events::{Event, EventType, TenantId};
-use lgp_model::{Finding, Resource};
+use lgp_model::{CheckMeta, Finding, Resource};
 use lgp_pipeline::{Router, RouterConfig};
+use lgp_runtime::query_types::{ScanResult, ScanSummary};
 use lgp_runtime::{
     FindingQuery, HandlerServices, IncomingEvent, InventoryQuery, InvokeErrorKind, Plugin,
-    PluginState, QueryPage, Runtime, RuntimeConfig, ServiceError, TenantQuery, Trust,
+    PluginState, QueryPage, ResultQuery, Runtime, RuntimeConfig, ServiceError, TenantQuery, Trust,
 };
 use lgp_store::{PageRequest, ResultFilter};
 use serde_json::{Value, json};
@@ -279,6 +280,21 @@ impl TenantQuery for Counting {
         self.call();
         Ok(None)
     }
+    async fn results(&self, _q: &ResultQuery) -> Result<QueryPage<ScanResult>, ServiceError> {
+        self.call();
+        Ok(QueryPage {
+            items: Vec::new(),
+            next: None,
+        })
+    }
+    async fn scan(&self, scan_id: &str) -> Result<ScanSummary, ServiceError> {
+        self.call();
+        Err(ServiceError::Invalid(format!("no scan {scan_id:?}")))
+    }
+    async fn checks(&self) -> Result<Arc<[CheckMeta]>, ServiceError> {
+        self.call();
+        Ok(Arc::from(Vec::new()))
+    }
 }
 
 fn event(event_type: &str) -> IncomingEvent {
@@ -302,6 +318,7 @@ async fn a_handler_whose_manifest_does_not_ask_is_denied_state_and_query() {
         state: Some(offered.clone()),
         query: Some(offered.clone()),
         notify: None,
+        reports: None,
     };
     let emitted = plugin
         .handle(&event("test.state"), &services)
@@ -425,6 +442,18 @@ impl TenantQuery for InMemory {
     async fn previous_scan(&self, _scan_id: &str) -> Result<Option<String>, ServiceError> {
         Ok(None)
     }
+    async fn results(&self, _q: &ResultQuery) -> Result<QueryPage<ScanResult>, ServiceError> {
+        Ok(QueryPage {
+            items: Vec::new(),
+            next: None,
+        })
+    }
+    async fn scan(&self, scan_id: &str) -> Result<ScanSummary, ServiceError> {
+        Err(ServiceError::Invalid(format!("no scan {scan_id:?}")))
+    }
+    async fn checks(&self) -> Result<Arc<[CheckMeta]>, ServiceError> {
+        Ok(Arc::from(Vec::new()))
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -439,6 +468,7 @@ async fn a_query_page_past_the_output_cap_is_cut_and_its_cursor_continues() {
         state: Some(backend.clone()),
         query: Some(backend.clone()),
         notify: None,
+        reports: None,
     };
     let emitted = plugin
         .handle(

@@ -23,6 +23,8 @@ mod pipeline;
 mod plugin_author;
 mod python;
 mod redis_bus;
+mod report_capability;
+mod reports;
 mod rules_seeded;
 mod sandbox;
 mod support;

@@ -19,6 +19,7 @@ pub fn small_limits() -> Limits {
         output_bytes: 64 << 10,
         max_events: 10,
         log_bytes: 16 << 10,
+        report_bytes: 64 << 10,
     }
 }
 

@@ -510,6 +510,7 @@ async fn notifications_leave_only_a_succeeding_invocation_and_only_when_endpoint
                 state: Some(Arc::new(MapState::default())),
                 query: None,
                 notify: Some(recorder.clone()),
+                reports: None,
             };
             let answer = alerts.handle(&violation, &services).await;
             let dispatched = recorder.dispatched.lock().expect("lock").clone();

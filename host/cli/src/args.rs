@@ -157,8 +157,8 @@ pub struct ScanArgs {
     /// Directory for the reports.
     #[arg(long, default_value = "lgp-reports")]
     pub out: PathBuf,
-    /// Output: `table` prints a summary, `json` prints the whole report; the JSON report is
-    /// always written to --out.
+    /// Output: `table` prints a summary, `json` prints the whole JSON report; `csv`, `html` and
+    /// `ocsf` write those reports to --out too. The JSON report is always written to --out.
     #[arg(long, value_enum, value_delimiter = ',', default_value = "table")]
     pub format: Vec<Format>,
 }

@@ -1,95 +1,75 @@
-//! The scan report: every result of a scan joined with its check's metadata, and the summary
-//! printed at the end of a scan.
+//! What `lgp scan` does with a finished scan's results: the summary printed at the end, and the
+//! reports the report plugin stored, written to the output directory.
 
 use comfy_table::Table;
-use lgp_model::{CheckMeta, Equivalent, Severity, Status};
-use lgp_store::{ResultRecord, Scan};
-use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use lgp_events::TenantId;
+use lgp_model::{Severity, Status};
+use lgp_store::{ResultRecord, Scan, Store, StoreError};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
-/// Version of the JSON report's shape.
-pub const REPORT_SCHEMA_VERSION: &str = "1";
-
-/// One result in the report.
-#[derive(Debug, Serialize)]
-pub struct ResultRow<'a> {
-    /// The check.
-    pub check_id: &'a str,
-    /// The check's title.
-    pub title: &'a str,
-    /// The check's service.
-    pub service: &'a str,
-    /// The same check in other tools.
-    pub equivalents: &'a [Equivalent],
-    /// The resource.
-    pub resource_arn: &'a str,
-    /// The resource's account.
-    pub account: &'a str,
-    /// The resource's region.
-    pub region: &'a str,
-    /// The outcome.
-    pub status: Status,
-    /// The severity.
-    pub severity: Severity,
-    /// What is right or wrong.
-    pub message: &'a str,
-    /// What decided it.
-    pub evidence: &'a serde_json::Value,
-    /// Whether a mute applies.
-    pub muted: bool,
+/// A report format the report plugin renders, and the file name it is written under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// The complete report (`docs/report.schema.json`).
+    Json,
+    /// One row per result.
+    Csv,
+    /// A self-contained page with charts.
+    Html,
+    /// OCSF 1.x Compliance Findings.
+    Ocsf,
 }
 
-/// The whole report.
-#[derive(Debug, Serialize)]
-pub struct Report<'a> {
-    /// Shape version.
-    pub schema_version: &'static str,
-    /// The scan, with its counters and error summary.
-    pub scan: &'a Scan,
-    /// Counts by status of the results no mute covers.
-    pub totals: BTreeMap<Status, usize>,
-    /// Results a mute covers, whatever their status.
-    pub muted: usize,
-    /// Every result.
-    pub results: Vec<ResultRow<'a>>,
-}
-
-/// Joins results with their checks' metadata, ordered by check then resource.
-pub fn rows<'a>(
-    results: &'a [ResultRecord],
-    checks: &HashMap<&str, &'a CheckMeta>,
-) -> Vec<ResultRow<'a>> {
-    let mut rows: Vec<ResultRow<'a>> = results
-        .iter()
-        .map(|r| {
-            let check = checks.get(r.check_id.as_str());
-            ResultRow {
-                check_id: &r.check_id,
-                title: check.map_or("", |c| c.title.as_str()),
-                service: &r.service,
-                equivalents: check.map_or(&[], |c| c.equivalents.as_slice()),
-                resource_arn: &r.resource_arn,
-                account: &r.account_id,
-                region: &r.region,
-                status: r.status,
-                severity: r.severity,
-                message: &r.message,
-                evidence: &r.evidence,
-                muted: r.muted,
-            }
-        })
-        .collect();
-    rows.sort_by(|a, b| (a.check_id, a.resource_arn).cmp(&(b.check_id, b.resource_arn)));
-    rows
-}
-
-/// Counts by status of the results no mute covers.
-pub fn totals(rows: &[ResultRow<'_>]) -> BTreeMap<Status, usize> {
-    let mut totals = BTreeMap::new();
-    for r in rows.iter().filter(|r| !r.muted) {
-        *totals.entry(r.status).or_insert(0) += 1;
+impl ReportFormat {
+    /// The format's name in the store (and in the API).
+    pub fn name(self) -> &'static str {
+        match self {
+            ReportFormat::Json => "json",
+            ReportFormat::Csv => "csv",
+            ReportFormat::Html => "html",
+            ReportFormat::Ocsf => "ocsf",
+        }
     }
-    totals
+
+    /// The file the report of `scan_id` is written to.
+    pub fn file_name(self, scan_id: &str) -> String {
+        match self {
+            ReportFormat::Json => format!("scan-{scan_id}.json"),
+            ReportFormat::Csv => format!("scan-{scan_id}.csv"),
+            ReportFormat::Html => format!("scan-{scan_id}.html"),
+            ReportFormat::Ocsf => format!("scan-{scan_id}.ocsf.json"),
+        }
+    }
+}
+
+/// Reads the stored reports of `scan_id` in `formats` and writes them into `out`; returns the
+/// paths written, in the order of `formats`. A missing report names the report plugin.
+pub async fn write_reports(
+    store: &dyn Store,
+    tenant: &TenantId,
+    scan_id: &str,
+    formats: &[ReportFormat],
+    out: &Path,
+) -> anyhow::Result<Vec<(ReportFormat, PathBuf, Vec<u8>)>> {
+    use anyhow::Context;
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let mut written = Vec::with_capacity(formats.len());
+    for &format in formats {
+        let body = match store.get_report(tenant, scan_id, format.name()).await {
+            Ok(body) => body,
+            Err(StoreError::NotFound { .. }) => anyhow::bail!(
+                "no {} report was stored for scan {scan_id}: the report plugin did not finish \
+                 (its failure is in the log and in a system.service.error event)",
+                format.name()
+            ),
+            Err(e) => return Err(e).context("cannot read the reports"),
+        };
+        let path = out.join(format.file_name(scan_id));
+        std::fs::write(&path, &body).with_context(|| format!("cannot write {}", path.display()))?;
+        written.push((format, path, body));
+    }
+    Ok(written)
 }
 
 /// The columns of the summary tables: the statuses of unmuted results, then muted results of
@@ -97,7 +77,7 @@ pub fn totals(rows: &[ResultRow<'_>]) -> BTreeMap<Status, usize> {
 const COLUMNS: [&str; 5] = ["pass", "fail", "error", "manual", "muted"];
 const STATUSES: [Status; 4] = [Status::Pass, Status::Fail, Status::Error, Status::Manual];
 
-fn column(r: &ResultRow<'_>) -> usize {
+fn column(r: &ResultRecord) -> usize {
     if r.muted {
         STATUSES.len()
     } else {
@@ -123,15 +103,15 @@ fn count_table<K: Ord>(
 }
 
 /// The end-of-scan summary: results by severity and status, by service, and errors by category.
-pub fn summary_tables(scan: &Scan, rows: &[ResultRow<'_>]) -> String {
+pub fn summary_tables(scan: &Scan, results: &[ResultRecord]) -> String {
     let mut by_severity: BTreeMap<std::cmp::Reverse<Severity>, [usize; 5]> = BTreeMap::new();
     let mut by_service: BTreeMap<&str, [usize; 5]> = BTreeMap::new();
-    for r in rows {
+    for r in results {
         let i = column(r);
         by_severity
             .entry(std::cmp::Reverse(r.severity))
             .or_default()[i] += 1;
-        by_service.entry(r.service).or_default()[i] += 1;
+        by_service.entry(r.service.as_str()).or_default()[i] += 1;
     }
     let mut out = format!(
         "{}\n{}",

@@ -1,20 +1,21 @@
-//! The `state`, `query` and `notify` capabilities of handler plugins, over the store.
+//! The `state`, `query`, `notify` and `reports` capabilities of handler plugins, over the store
+//! (`query` in [`crate::query`], `reports` in [`crate::reports`]).
 //!
 //! [`handler_services`] binds them to one delivery: the event's tenant and the plugin's name come
 //! from the host side, so a guest can neither name another tenant nor reach another plugin's
 //! state, nor any endpoint but its tenant's webhooks. The runtime decides whether the plugin's
 //! manifest earns them.
 
+use crate::query::StoreQuery;
+use crate::reports::StoreReports;
 use lgp_events::{Event, EventId, EventType, TenantId};
-use lgp_model::{Finding, Resource};
+use lgp_model::CheckMeta;
 use lgp_notify::{Dispatcher, Envelope, Webhook};
 use lgp_runtime::{
-    FindingQuery, HandlerServices, InventoryQuery, MAX_QUERY_PAGE_ITEMS, Notification, Notifier,
-    PluginState, QueryPage, ServiceError, TenantQuery,
+    HandlerServices, MAX_QUERY_PAGE_ITEMS, Notification, Notifier, PluginState, QueryPage,
+    ServiceError,
 };
-use lgp_store::{
-    Cursor, PageRequest, ResourceVersion, ResultFilter, ResultRecord, Store, StoreError,
-};
+use lgp_store::{Cursor, PageRequest, Store, StoreError};
 use std::sync::Arc;
 use tokio::sync::Mutex;
 
@@ -25,10 +26,11 @@ pub(crate) fn state_namespace(plugin: &str) -> String {
 }
 
 /// The services of one delivery of `cause` (an event of `tenant`) to `plugin`; its notifications
-/// go out through `dispatcher`.
+/// go out through `dispatcher`; `checks` are those of the rule plugins running for the tenant.
 pub(crate) fn handler_services(
     store: &Arc<dyn Store>,
     dispatcher: &Dispatcher,
+    checks: &Arc<[CheckMeta]>,
     tenant: &TenantId,
     plugin: &str,
     cause: &Event,
@@ -42,7 +44,9 @@ pub(crate) fn handler_services(
         query: Some(Arc::new(StoreQuery {
             store: store.clone(),
             tenant: tenant.clone(),
+            checks: checks.clone(),
             inventory: Mutex::new(None),
+            previous: Mutex::new(None),
         })),
         notify: Some(Arc::new(StoreNotifier {
             store: store.clone(),
@@ -52,12 +56,16 @@ pub(crate) fn handler_services(
             at: cause.timestamp,
             webhooks: std::sync::Mutex::new(None),
         })),
+        reports: Some(Arc::new(StoreReports {
+            store: store.clone(),
+            tenant: tenant.clone(),
+        })),
     }
 }
 
 /// The one place store failures become what the guest is told. Backend details stay in the
 /// host's log; the guest learns only that it may retry.
-fn to_service_error(err: StoreError) -> ServiceError {
+pub(crate) fn to_service_error(err: StoreError) -> ServiceError {
     match err {
         StoreError::BadCursor => {
             ServiceError::Invalid("the cursor was not issued by this listing".into())
@@ -73,7 +81,7 @@ fn to_service_error(err: StoreError) -> ServiceError {
     }
 }
 
-fn page_request(cursor: Option<&str>, limit: u32) -> PageRequest {
+pub(crate) fn page_request(cursor: Option<&str>, limit: u32) -> PageRequest {
     PageRequest {
         limit: limit.min(MAX_QUERY_PAGE_ITEMS),
         cursor: cursor.map(|c| Cursor(c.to_owned())),
@@ -130,121 +138,6 @@ impl PluginState for StoreState {
             items: page.items,
             next: page.next.map(|c| c.0),
         })
-    }
-}
-
-/// Read-only queries of one tenant.
-struct StoreQuery {
-    store: Arc<dyn Store>,
-    tenant: TenantId,
-    /// The inventory of the last scan read, kept for the invocation: the store returns a scan's
-    /// inventory whole, so paging through it reads it once, not once per page.
-    inventory: Mutex<Option<(String, Arc<[ResourceVersion]>)>>,
-}
-
-impl StoreQuery {
-    /// Fails with "no scan" unless the scan is the tenant's: another tenant's scan is unknown.
-    async fn known_scan(&self, scan_id: &str) -> Result<lgp_store::Scan, ServiceError> {
-        self.store
-            .get_scan(&self.tenant, scan_id)
-            .await
-            .map_err(to_service_error)
-    }
-
-    async fn scan_inventory(&self, scan_id: &str) -> Result<Arc<[ResourceVersion]>, ServiceError> {
-        let mut cached = self.inventory.lock().await;
-        if let Some((id, versions)) = cached.as_ref()
-            && id == scan_id
-        {
-            return Ok(versions.clone());
-        }
-        self.known_scan(scan_id).await?;
-        let versions: Arc<[ResourceVersion]> = self
-            .store
-            .scan_inventory(&self.tenant, scan_id)
-            .await
-            .map_err(to_service_error)?
-            .into();
-        *cached = Some((scan_id.to_owned(), versions.clone()));
-        Ok(versions)
-    }
-}
-
-fn to_finding(r: ResultRecord) -> Result<Finding, ServiceError> {
-    let evidence = serde_json::value::to_raw_value(&r.evidence).map_err(|e| {
-        ServiceError::Unavailable(format!(
-            "the evidence of {} on {} cannot be encoded: {e}",
-            r.check_id, r.resource_arn
-        ))
-    })?;
-    Ok(Finding {
-        check_id: r.check_id,
-        resource_arn: r.resource_arn,
-        status: r.status,
-        severity: r.severity,
-        message: r.message,
-        evidence,
-    })
-}
-
-#[async_trait::async_trait]
-impl TenantQuery for StoreQuery {
-    async fn findings(&self, q: &FindingQuery) -> Result<QueryPage<Finding>, ServiceError> {
-        if q.cursor.is_none() {
-            self.known_scan(&q.scan_id).await?;
-        }
-        let filter = ResultFilter {
-            scan_id: Some(q.scan_id.clone()),
-            check_id: q.check_id.clone(),
-            ..ResultFilter::default()
-        };
-        let page = self
-            .store
-            .list_results(
-                &self.tenant,
-                &filter,
-                &page_request(q.cursor.as_deref(), q.limit),
-            )
-            .await
-            .map_err(to_service_error)?;
-        Ok(QueryPage {
-            items: page
-                .items
-                .into_iter()
-                .map(to_finding)
-                .collect::<Result<_, _>>()?,
-            next: page.next.map(|c| c.0),
-        })
-    }
-
-    async fn inventory(&self, q: &InventoryQuery) -> Result<QueryPage<Resource>, ServiceError> {
-        let versions = self.scan_inventory(&q.scan_id).await?;
-        // Versions are ordered by ARN, so the cursor is the last ARN returned.
-        let start = match &q.cursor {
-            Some(after) => versions.partition_point(|v| v.resource.arn.as_str() <= after.as_str()),
-            None => 0,
-        };
-        let limit = q.limit.clamp(1, MAX_QUERY_PAGE_ITEMS) as usize;
-        let mut matching = versions[start..]
-            .iter()
-            .map(|v| &v.resource)
-            .filter(|r| q.kind.as_deref().is_none_or(|k| r.kind == k));
-        let items: Vec<Resource> = matching.by_ref().take(limit).cloned().collect();
-        let next = match (items.last(), matching.next()) {
-            (Some(last), Some(_)) => Some(last.arn.clone()),
-            _ => None,
-        };
-        Ok(QueryPage { items, next })
-    }
-
-    async fn previous_scan(&self, scan_id: &str) -> Result<Option<String>, ServiceError> {
-        let scan = self.known_scan(scan_id).await?;
-        let previous = self
-            .store
-            .previous_completed_scan(&self.tenant, &scan.account_id, scan_id)
-            .await
-            .map_err(to_service_error)?;
-        Ok(previous.map(|s| s.scan_id))
     }
 }
 
@@ -335,7 +228,8 @@ impl Notifier for StoreNotifier {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use lgp_model::{Severity, Status};
+    use lgp_model::{Resource, Severity, Status};
+    use lgp_runtime::{FindingQuery, InventoryQuery, ResultQuery, TenantQuery};
     use lgp_store::{NewResult, Scan, ScanCounters, ScanStatus, SqliteStore};
     use time::OffsetDateTime;
 
@@ -400,7 +294,14 @@ mod tests {
             serde_json::json!({}),
         );
         let dispatcher = Dispatcher::new(lgp_notify::RetryPolicy::default());
-        handler_services(store, &dispatcher, &tenant(who), plugin, &cause)
+        handler_services(
+            store,
+            &dispatcher,
+            &Arc::from(Vec::new()),
+            &tenant(who),
+            plugin,
+            &cause,
+        )
     }
 
     fn state(s: &HandlerServices) -> &dyn PluginState {
@@ -651,6 +552,138 @@ mod tests {
                     cursor: None,
                     limit: 100,
                 })
+                .await
+                .is_err()
+        );
+    }
+
+    #[tokio::test]
+    async fn results_carry_their_outcome_at_the_previous_completed_scan() {
+        let store = store();
+        let acme = tenant("acme");
+        put_scan(&store, &acme, 1, ScanStatus::Completed).await;
+        put_scan(&store, &acme, 2, ScanStatus::Running).await;
+        let at = OffsetDateTime::UNIX_EPOCH;
+        let first = [
+            result("check_a", "arn:aws:s3:::kept", Status::Fail),
+            result("check_b", "arn:aws:s3:::kept", Status::Pass),
+            result("check_a", "arn:aws:s3:::gone", Status::Fail),
+        ];
+        store
+            .apply_results(&acme, &scan_id(1), at, &first)
+            .await
+            .expect("first scan");
+        let second = [
+            result("check_a", "arn:aws:s3:::kept", Status::Pass),
+            result("check_b", "arn:aws:s3:::kept", Status::Fail),
+            result("check_a", "arn:aws:s3:::new", Status::Fail),
+        ];
+        store
+            .apply_results(&acme, &scan_id(2), at, &second)
+            .await
+            .expect("second scan");
+
+        let q = services(&store, "acme", "reports");
+        let page = query(&q)
+            .results(&ResultQuery {
+                scan_id: scan_id(2),
+                cursor: None,
+                limit: 100,
+            })
+            .await
+            .expect("results");
+        let previous: Vec<(&str, &str, Option<Status>)> = page
+            .items
+            .iter()
+            .map(|r| {
+                (
+                    r.check_id.as_str(),
+                    r.resource_arn.as_str(),
+                    r.previous.map(|p| Status::from(p.status)),
+                )
+            })
+            .collect();
+        assert_eq!(
+            previous,
+            vec![
+                ("check_a", "arn:aws:s3:::kept", Some(Status::Fail)),
+                ("check_a", "arn:aws:s3:::new", None),
+                ("check_b", "arn:aws:s3:::kept", Some(Status::Pass)),
+            ]
+        );
+        assert_eq!(page.next, None);
+
+        // The first scan was the last to see only the result whose resource went away; it has
+        // no scan before it.
+        let older = query(&q)
+            .results(&ResultQuery {
+                scan_id: scan_id(1),
+                cursor: None,
+                limit: 100,
+            })
+            .await
+            .expect("results");
+        assert_eq!(older.items.len(), 1);
+        assert_eq!(older.items[0].resource_arn, "arn:aws:s3:::gone");
+        assert_eq!(Status::from(older.items[0].status), Status::Fail);
+        assert!(older.items[0].previous.is_none());
+
+        // Another tenant knows neither scan.
+        let globex = services(&store, "globex", "reports");
+        let err = query(&globex)
+            .results(&ResultQuery {
+                scan_id: scan_id(2),
+                cursor: None,
+                limit: 100,
+            })
+            .await
+            .expect_err("not globex's scan");
+        assert!(matches!(err, ServiceError::Invalid(_)), "{err:?}");
+        assert!(query(&globex).scan(&scan_id(2)).await.is_err());
+        let summary = query(&q).scan(&scan_id(1)).await.expect("summary");
+        assert_eq!(
+            (summary.account.as_str(), summary.status.as_str()),
+            (ACCOUNT, "completed")
+        );
+    }
+
+    #[tokio::test]
+    async fn reports_are_stored_only_for_the_tenants_scans() {
+        let store = store();
+        let acme = tenant("acme");
+        put_scan(&store, &acme, 1, ScanStatus::Completed).await;
+        let reports = |who: &str| {
+            services(&store, who, "reports")
+                .reports
+                .expect("reports offered")
+        };
+        reports("acme")
+            .check_scan(&scan_id(1))
+            .await
+            .expect("acme's scan");
+        let err = reports("globex")
+            .check_scan(&scan_id(1))
+            .await
+            .expect_err("not globex's scan");
+        assert!(matches!(err, ServiceError::Invalid(_)), "{err:?}");
+        reports("acme")
+            .store(vec![lgp_runtime::RenderedReport {
+                scan_id: scan_id(1),
+                format: "csv".into(),
+                body: b"check_id\n".to_vec(),
+            }])
+            .await
+            .expect("stored");
+        assert_eq!(
+            store
+                .get_report(&acme, &scan_id(1), "csv")
+                .await
+                .expect("report"),
+            b"check_id\n"
+        );
+        assert!(
+            store
+                .get_report(&tenant("globex"), &scan_id(1), "csv")
                 .await
                 .is_err()
         );

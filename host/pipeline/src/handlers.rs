@@ -1,16 +1,20 @@
 //! Handler plugins on the bus: deliver their subscribed events, with the `state`, `query` and
-//! `notify` capabilities bound to the event's tenant and the plugin, and publish what they emit.
+//! `notify` (and `reports`) capabilities bound to the event's tenant and the plugin, and publish
+//! what they emit.
 
 use crate::Services;
 use lgp_bus::Delivery;
 use lgp_events::{Event, EventId, EventType};
+use lgp_model::CheckMeta;
 use lgp_notify::Dispatcher;
 use lgp_runtime::{IncomingEvent, InvokeErrorKind, Plugin};
+use std::sync::Arc;
 
 /// Handles one delivery for one handler plugin; its notifications go out through `dispatcher`.
 pub(crate) async fn handle(
     s: &Services,
     dispatcher: &Dispatcher,
+    checks: &Arc<[CheckMeta]>,
     plugin: &Plugin,
     group: &str,
     delivery: Delivery,
@@ -27,8 +31,14 @@ pub(crate) async fn handle(
         correlation_id: e.correlation_id.clone(),
         data: e.data.to_string(),
     };
-    let services =
-        crate::grants::handler_services(&s.store, dispatcher, &e.tenant_id, plugin.name(), e);
+    let services = crate::grants::handler_services(
+        &s.store,
+        dispatcher,
+        checks,
+        &e.tenant_id,
+        plugin.name(),
+        e,
+    );
     match plugin.handle(&incoming, &services).await {
         Ok(emitted) => {
             let mut events = Vec::with_capacity(emitted.len());

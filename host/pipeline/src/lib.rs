@@ -26,7 +26,8 @@
 //!   access (live, replayed from a snapshot, or recording); AWS errors are counted in the scan's
 //!   summary per category, service and region and published as `system.service.error`.
 //!
-//! It does not render reports.
+//! It does not render reports: the report plugin does, through the `query` and `reports`
+//! capabilities handlers are offered here.
 
 mod alerts;
 mod audit;
@@ -38,6 +39,8 @@ mod grants;
 mod handlers;
 mod mutes;
 mod payload;
+mod query;
+mod reports;
 mod router;
 mod rules;
 mod scan;

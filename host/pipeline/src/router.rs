@@ -29,6 +29,17 @@ impl Default for RouterConfig {
     }
 }
 
+/// The checks of the rule plugins, ordered by id: what handlers' `query.checks` answers.
+fn checks_of(plugins: &[Plugin]) -> std::sync::Arc<[lgp_model::CheckMeta]> {
+    let mut checks: Vec<lgp_model::CheckMeta> = plugins
+        .iter()
+        .filter(|p| p.kind() == PluginKind::Rule)
+        .flat_map(|p| p.checks().iter().cloned())
+        .collect();
+    checks.sort_by(|a, b| a.id.cmp(&b.id));
+    checks.into()
+}
+
 /// The running consumers. Dropping it stops them.
 pub struct Router {
     tasks: JoinSet<()>,
@@ -60,6 +71,7 @@ impl Router {
         let mut groups = vec![audit::GROUP.to_owned(), alerts::GROUP.to_owned()];
         let workers = config.workers_per_group.max(1);
         let mutes = std::sync::Arc::new(crate::mutes::MuteCache::default());
+        let checks = checks_of(plugins);
         for plugin in plugins {
             match plugin.kind() {
                 PluginKind::Rule => {
@@ -100,10 +112,10 @@ impl Router {
                     for _ in 0..workers {
                         let mut sub = s.bus.subscribe(&group, &types).await?;
                         let (s, plugin, group) = (s.clone(), plugin.clone(), group.clone());
-                        let webhooks = webhooks.clone();
+                        let (webhooks, checks) = (webhooks.clone(), checks.clone());
                         tasks.spawn(async move {
                             while let Some(d) = sub.next().await {
-                                handlers::handle(&s, &webhooks, &plugin, &group, d).await;
+                                handlers::handle(&s, &webhooks, &checks, &plugin, &group, d).await;
                             }
                         });
                     }

@@ -28,6 +28,10 @@ pub struct Limits {
     pub max_events: u32,
     /// Maximum bytes of log text one invocation may write; the rest is dropped and counted.
     pub log_bytes: usize,
+    /// Maximum bytes of rendered reports one invocation may hand the host (the `reports`
+    /// capability), all formats together. Reports are held outside the sandbox until the
+    /// invocation succeeds; 512 MiB holds every format of a 100,000-result scan.
+    pub report_bytes: usize,
 }
 
 impl Default for Limits {
@@ -39,6 +43,7 @@ impl Default for Limits {
             output_bytes: 32 << 20,
             max_events: 1_000,
             log_bytes: 64 << 10,
+            report_bytes: 512 << 20,
         }
     }
 }

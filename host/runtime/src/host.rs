@@ -11,15 +11,14 @@
 
 use crate::Limits;
 use crate::limiter::MemoryLimiter;
-use crate::paging::GuestCursor;
 use crate::services::{
-    FindingQuery, InventoryQuery, MAX_NOTIFICATION_BYTES, MAX_QUERY_PAGE_BYTES,
-    MAX_QUERY_PAGE_ITEMS, MAX_STATE_KEY_BYTES, MAX_STATE_VALUE_BYTES, Notification, Notifier,
-    PluginState, ServiceError, TenantQuery,
+    MAX_NOTIFICATION_BYTES, MAX_QUERY_PAGE_BYTES, MAX_QUERY_PAGE_ITEMS, MAX_STATE_KEY_BYTES,
+    MAX_STATE_VALUE_BYTES, Notification, Notifier, PluginState, RenderedReport, ReportStore,
+    ServiceError, TenantQuery,
 };
 use lgp_aws_api::{AwsApi, AwsCallError, AwsRequest, ErrorCategory, catalogue};
 use lgp_world::collector::lg_protect::plugin::{aws, discovery};
-use lgp_world::handler::lg_protect::plugin::{emit, notify, query, state};
+use lgp_world::handler::lg_protect::plugin::{emit, notify, state};
 use lgp_world::log;
 use lgp_world::types::{self, HostError, NewEvent, Resource};
 use std::sync::Arc;
@@ -27,6 +26,9 @@ use std::time::Instant;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+
+mod query;
+mod reports;
 
 /// Guest stderr kept per invocation, so a panic message can be attached to the trap. Small: it is
 /// diagnostics, not a channel.
@@ -57,6 +59,10 @@ pub(crate) struct HostState {
     pub(crate) resources: Vec<Resource>,
     /// Notifications asked for, handed to the notifier only if the invocation succeeds.
     pub(crate) notifications: Vec<Notification>,
+    /// Reports written, handed to the report store only if the invocation succeeds.
+    pub(crate) reports: Vec<RenderedReport>,
+    /// Bytes of `reports`, against [`Limits::report_bytes`].
+    report_bytes: usize,
     log_bytes: usize,
     pub(crate) logs_dropped: usize,
     pub(crate) limit_hit: Option<HostLimit>,
@@ -77,6 +83,8 @@ pub(crate) struct Grants {
     pub(crate) query: Option<Arc<dyn TenantQuery>>,
     /// A handler's notifications to its tenant's endpoints.
     pub(crate) notify: Option<Arc<dyn Notifier>>,
+    /// A handler's storage of its tenant's reports.
+    pub(crate) reports: Option<Arc<dyn ReportStore>>,
 }
 
 impl HostState {
@@ -96,6 +104,8 @@ impl HostState {
             events: Vec::new(),
             resources: Vec::new(),
             notifications: Vec::new(),
+            reports: Vec::new(),
+            report_bytes: 0,
             log_bytes: 0,
             logs_dropped: 0,
             limit_hit: None,
@@ -377,48 +387,6 @@ impl HostState {
         self.charge_output(key.len() + value.len())?;
         Ok(state.set(&key, &value).await?)
     }
-
-    async fn findings_page(
-        &mut self,
-        q: query::FindingQuery,
-    ) -> Result<query::FindingPage, HostError> {
-        let query = self.query()?;
-        check_scan_id(&q.scan_id)?;
-        let cursor = GuestCursor::parse(q.cursor.as_deref()).map_err(HostError::InvalidArgument)?;
-        let asked = FindingQuery {
-            scan_id: q.scan_id,
-            check_id: q.check_id,
-            cursor: cursor.inner.clone(),
-            limit: cursor.fetch_limit(q.limit),
-        };
-        let page = query.findings(&asked).await?;
-        let page = cursor.cut(page, q.limit, self.query_page_bytes(), |f| f.approx_size());
-        Ok(query::FindingPage {
-            items: page.items.iter().map(types::Finding::from).collect(),
-            next: page.next,
-        })
-    }
-
-    async fn inventory_page(
-        &mut self,
-        q: query::InventoryQuery,
-    ) -> Result<query::InventoryPage, HostError> {
-        let query = self.query()?;
-        check_scan_id(&q.scan_id)?;
-        let cursor = GuestCursor::parse(q.cursor.as_deref()).map_err(HostError::InvalidArgument)?;
-        let asked = InventoryQuery {
-            scan_id: q.scan_id,
-            kind: q.kind,
-            cursor: cursor.inner.clone(),
-            limit: cursor.fetch_limit(q.limit),
-        };
-        let page = query.inventory(&asked).await?;
-        let page = cursor.cut(page, q.limit, self.query_page_bytes(), resource_size);
-        Ok(query::InventoryPage {
-            items: page.items.iter().map(Resource::from).collect(),
-            next: page.next,
-        })
-    }
 }
 
 /// Refuses an empty or overlong state key (or prefix, which may be empty).
@@ -435,25 +403,6 @@ fn check_key(what: &str, key: &str, may_be_empty: bool) -> Result<(), HostError>
         )));
     }
     Ok(())
-}
-
-fn check_scan_id(scan_id: &str) -> Result<(), HostError> {
-    if scan_id.is_empty() {
-        return Err(HostError::InvalidArgument("the scan id is empty".into()));
-    }
-    Ok(())
-}
-
-/// Approximate size of a resource as the guest receives it.
-fn resource_size(r: &lgp_model::Resource) -> usize {
-    r.arn.len()
-        + r.kind.len()
-        + r.account.len()
-        + r.region.len()
-        + r.name.len()
-        + r.properties.get().len()
-        + r.tags.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>()
-        + 64
 }
 
 impl state::Host for HostState {
@@ -495,34 +444,6 @@ impl state::Host for HostState {
                 .list_keys(&prefix, cursor.as_deref(), MAX_QUERY_PAGE_ITEMS)
                 .await?;
             Ok((page.items, page.next))
-        };
-        Ok(answer.await)
-    }
-}
-
-impl query::Host for HostState {
-    async fn findings(
-        &mut self,
-        q: query::FindingQuery,
-    ) -> wasmtime::Result<Result<query::FindingPage, HostError>> {
-        Ok(self.findings_page(q).await)
-    }
-
-    async fn inventory(
-        &mut self,
-        q: query::InventoryQuery,
-    ) -> wasmtime::Result<Result<query::InventoryPage, HostError>> {
-        Ok(self.inventory_page(q).await)
-    }
-
-    async fn previous_scan(
-        &mut self,
-        scan_id: String,
-    ) -> wasmtime::Result<Result<Option<String>, HostError>> {
-        let answer = async move {
-            let query = self.query()?;
-            check_scan_id(&scan_id)?;
-            Ok(query.previous_scan(&scan_id).await?)
         };
         Ok(answer.await)
     }

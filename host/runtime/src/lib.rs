@@ -10,10 +10,11 @@
 //!   events ([`Limits`]). A violation fails that invocation only ([`InvokeError`]); the store
 //!   and its pool slot are released either way.
 //! - Imports are linked per world: a rule gets `log` and inert WASI, nothing else.
-//! - A handler's `state`, `query` and `notify` imports call the [`HandlerServices`] its caller
-//!   passes with each delivery, already bound to the tenant and the plugin, and only if the
-//!   plugin's manifest asks for them. Notifications are handed to the [`Notifier`] only once the
-//!   invocation succeeds.
+//! - A handler's `state`, `query`, `notify` and `reports` imports call the [`HandlerServices`]
+//!   its caller passes with each delivery, already bound to the tenant and the plugin, and only if
+//!   the plugin's manifest asks for them. Notifications are handed to the [`Notifier`], and
+//!   reports (gathered outside the sandbox, within [`Limits::report_bytes`]) to the
+//!   [`ReportStore`], only once the invocation succeeds.
 //!
 //! It does not route events, store results or hold credentials: callers do that with what
 //! invocations return.
@@ -54,7 +55,8 @@ pub use plugin::{Plugin, Runtime, RuntimeError, Trust};
 pub use services::{
     FindingQuery, HandlerServices, InventoryQuery, MAX_NOTIFICATION_BYTES, MAX_QUERY_PAGE_BYTES,
     MAX_QUERY_PAGE_ITEMS, MAX_STATE_KEY_BYTES, MAX_STATE_VALUE_BYTES, NOTIFY_CAPABILITY,
-    Notification, Notifier, PluginState, QUERY_CAPABILITY, QueryPage, STATE_CAPABILITY,
-    ServiceError, TenantQuery,
+    Notification, Notifier, PluginState, QUERY_CAPABILITY, QueryPage, REPORT_FORMATS,
+    REPORTS_CAPABILITY, RenderedReport, ReportStore, ResultQuery, STATE_CAPABILITY, ServiceError,
+    TenantQuery, query_types,
 };
 pub use validate::{ComponentSummary, ValidationError, validate_component};

@@ -7,7 +7,9 @@ use crate::error::{InvokeError, InvokeErrorKind, LoadError};
 use crate::host::{Grants, HostState};
 use crate::invoke::{self, EmittedEvent, EvaluationContext, IncomingEvent, Phase, ScanScope};
 use crate::linker::Linkers;
-use crate::services::{HandlerServices, NOTIFY_CAPABILITY, QUERY_CAPABILITY, STATE_CAPABILITY};
+use crate::services::{
+    HandlerServices, NOTIFY_CAPABILITY, QUERY_CAPABILITY, REPORTS_CAPABILITY, STATE_CAPABILITY,
+};
 use crate::validate::{ComponentSummary, ValidationError, validate_component};
 use crate::{Limits, RuntimeConfig};
 use lgp_aws_api::AwsApi;
@@ -500,10 +502,12 @@ impl Plugin {
     /// Delivers one event to a handler and returns the events it emitted. A handler's
     /// `delivery-error` comes back as [`InvokeErrorKind::Retry`] or [`InvokeErrorKind::Reject`].
     ///
-    /// `services` are this delivery's state, queries and notifier, bound to the event's tenant
-    /// and this plugin; each is granted only if the plugin's manifest asks for it (`state`,
-    /// `query`, `notify`), and answers `denied` otherwise. The notifications the handler asked
-    /// for are dispatched only if it succeeds, like the events it emitted.
+    /// `services` are this delivery's state, queries, notifier and report store, bound to the
+    /// event's tenant and this plugin; each is granted only if the plugin's manifest asks for it
+    /// (`state`, `query`, `notify`, `reports`), and answers `denied` otherwise. The notifications
+    /// the handler asked for are dispatched, and the reports it wrote stored, only if it succeeds
+    /// (like the events it emitted); a report that cannot be stored fails the delivery with
+    /// [`InvokeErrorKind::Retry`], so its events are not published either.
     pub async fn handle(
         &self,
         event: &IncomingEvent,
@@ -525,6 +529,10 @@ impl Plugin {
             .notify
             .clone()
             .filter(|_| p.asks_for(NOTIFY_CAPABILITY));
+        let report_store = services
+            .reports
+            .clone()
+            .filter(|_| p.asks_for(REPORTS_CAPABILITY));
         let grants = Grants {
             aws: None,
             state: services
@@ -536,6 +544,7 @@ impl Plugin {
                 .clone()
                 .filter(|_| p.asks_for(QUERY_CAPABILITY)),
             notify: notifier.clone(),
+            reports: report_store.clone(),
         };
         let _slot = p.runtime.slots.acquire().await;
         let mut store = p.store_with(grants);
@@ -558,6 +567,15 @@ impl Plugin {
                 wit::DeliveryError::Reject(m) => InvokeErrorKind::Reject(m),
             },
         })?;
+        let reports = std::mem::take(&mut store.data_mut().reports);
+        if let Some(report_store) = report_store
+            && !reports.is_empty()
+        {
+            report_store.store(reports).await.map_err(|e| InvokeError {
+                plugin: p.name.to_string(),
+                kind: InvokeErrorKind::Retry(format!("the reports were not stored: {e}")),
+            })?;
+        }
         let notifications = std::mem::take(&mut store.data_mut().notifications);
         if let Some(notifier) = notifier
             && !notifications.is_empty()

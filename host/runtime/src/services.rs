@@ -1,17 +1,26 @@
 //! What a handler invocation may reach besides `log` and `emit`: key/value state private to the
-//! plugin and the tenant, read-only queries of the tenant's results and inventory, and
-//! notifications to the tenant's configured webhook endpoints.
+//! plugin and the tenant, read-only queries of the tenant's results, scans and inventory,
+//! notifications to the tenant's configured webhook endpoints, and storage of rendered reports.
 //!
 //! The caller builds a [`HandlerServices`] for each delivery, bound on the host side to the
 //! event's tenant and the plugin's name (the pipeline does it over its store), and hands it to
 //! [`Plugin::handle`](crate::Plugin::handle). The runtime therefore holds no store, and nothing a
 //! guest passes can name another tenant or another plugin's state. The runtime grants each
 //! service only to a plugin whose manifest asks for it ([`STATE_CAPABILITY`],
-//! [`QUERY_CAPABILITY`], [`NOTIFY_CAPABILITY`]); the others answer `denied`.
+//! [`QUERY_CAPABILITY`], [`NOTIFY_CAPABILITY`], [`REPORTS_CAPABILITY`]); the others answer
+//! `denied`.
 
 use async_trait::async_trait;
-use lgp_model::{Finding, Resource};
+use lgp_model::{CheckMeta, Finding, Resource};
 use std::sync::Arc;
+
+/// The records of the `query` interface that the service hands over as the guest receives them:
+/// a scan's results with their previous outcome, and a scan's summary.
+pub mod query_types {
+    pub use lgp_world::handler::lg_protect::plugin::query::{
+        ErrorCount, PriorOutcome, ScanResult, ScanSummary,
+    };
+}
 
 /// The capability a handler's manifest lists to be granted [`PluginState`].
 pub const STATE_CAPABILITY: &str = "state";
@@ -21,6 +30,12 @@ pub const QUERY_CAPABILITY: &str = "query";
 
 /// The capability a handler's manifest lists to be granted [`Notifier`].
 pub const NOTIFY_CAPABILITY: &str = "notify";
+
+/// The capability a handler's manifest lists to be granted [`ReportStore`].
+pub const REPORTS_CAPABILITY: &str = "reports";
+
+/// The formats a report may be stored in.
+pub const REPORT_FORMATS: [&str; 4] = ["json", "csv", "html", "ocsf"];
 
 /// Largest payload of one notification, in bytes. An alert event is a few hundred bytes; 64 KiB
 /// leaves room for rich payloads while keeping one webhook body well under what receivers such as
@@ -80,6 +95,17 @@ pub struct FindingQuery {
     pub limit: u32,
 }
 
+/// Which stored results to read: those a scan was the last to see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResultQuery {
+    /// The scan.
+    pub scan_id: String,
+    /// A cursor the same listing returned, `None` for the first page.
+    pub cursor: Option<String>,
+    /// Most items wanted (1 to [`MAX_QUERY_PAGE_ITEMS`]); fewer may come back.
+    pub limit: u32,
+}
+
 /// Which resources of a scan to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InventoryQuery {
@@ -121,6 +147,37 @@ pub trait TenantQuery: Send + Sync {
     async fn inventory(&self, q: &InventoryQuery) -> Result<QueryPage<Resource>, ServiceError>;
     /// The id of the newest completed scan of the same account started before `scan_id`.
     async fn previous_scan(&self, scan_id: &str) -> Result<Option<String>, ServiceError>;
+    /// One page of the results a scan was the last to see, ordered by check then resource, each
+    /// with its outcome at the account's previous completed scan.
+    async fn results(
+        &self,
+        q: &ResultQuery,
+    ) -> Result<QueryPage<query_types::ScanResult>, ServiceError>;
+    /// A scan's summary.
+    async fn scan(&self, scan_id: &str) -> Result<query_types::ScanSummary, ServiceError>;
+    /// The checks that run for the tenant, ordered by id.
+    async fn checks(&self) -> Result<Arc<[CheckMeta]>, ServiceError>;
+}
+
+/// A report a handler rendered, stored once its invocation succeeds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedReport {
+    /// The scan it reports on.
+    pub scan_id: String,
+    /// One of [`REPORT_FORMATS`].
+    pub format: String,
+    /// The whole report.
+    pub body: Vec<u8>,
+}
+
+/// Storage of one tenant's rendered reports, already bound to the tenant.
+#[async_trait]
+pub trait ReportStore: Send + Sync {
+    /// Fails with [`ServiceError::Invalid`] unless `scan_id` is one of the tenant's scans.
+    async fn check_scan(&self, scan_id: &str) -> Result<(), ServiceError>;
+    /// Stores the reports of an invocation that succeeded, each replacing the stored report of
+    /// its scan and format.
+    async fn store(&self, reports: Vec<RenderedReport>) -> Result<(), ServiceError>;
 }
 
 /// One notification a handler asked for: an event type of the catalogue and its payload.
@@ -154,6 +211,8 @@ pub struct HandlerServices {
     pub query: Option<Arc<dyn TenantQuery>>,
     /// Notifications to the invocation's tenant's webhook endpoints.
     pub notify: Option<Arc<dyn Notifier>>,
+    /// Storage of the invocation's tenant's reports.
+    pub reports: Option<Arc<dyn ReportStore>>,
 }
 
 impl std::fmt::Debug for HandlerServices {
@@ -162,6 +221,7 @@ impl std::fmt::Debug for HandlerServices {
             .field("state", &self.state.is_some())
             .field("query", &self.query.is_some())
             .field("notify", &self.notify.is_some())
+            .field("reports", &self.reports.is_some())
             .finish()
     }
 }

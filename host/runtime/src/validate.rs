@@ -76,7 +76,9 @@ fn contract_imports(kind: PluginKind) -> &'static [&'static str] {
     match kind {
         PluginKind::Rule => &["types", "log"],
         PluginKind::Collector => &["types", "log", "aws", "discovery"],
-        PluginKind::Handler => &["types", "log", "emit", "state", "query", "notify"],
+        PluginKind::Handler => &[
+            "types", "log", "emit", "state", "query", "notify", "reports",
+        ],
     }
 }
 

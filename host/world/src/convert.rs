@@ -194,6 +194,42 @@ impl From<wit::CheckMeta> for model::CheckMeta {
     }
 }
 
+impl From<&model::CheckMeta> for wit::CheckMeta {
+    fn from(c: &model::CheckMeta) -> Self {
+        wit::CheckMeta {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            description: c.description.clone(),
+            rationale: c.rationale.clone(),
+            severity: c.severity.into(),
+            service: c.service.clone(),
+            resource_kinds: c.resource_kinds.clone(),
+            remediation: wit::Remediation {
+                text: c.remediation.text.clone(),
+                cli: c.remediation.cli.clone(),
+                console: c.remediation.console.clone(),
+                url: c.remediation.url.clone(),
+            },
+            references: c
+                .references
+                .iter()
+                .map(|r| wit::FrameworkRef {
+                    framework: r.framework.clone(),
+                    control: r.control.clone(),
+                })
+                .collect(),
+            equivalents: c
+                .equivalents
+                .iter()
+                .map(|e| wit::Equivalent {
+                    tool: e.tool.clone(),
+                    id: e.id.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
 impl From<wit::PluginInfo> for model::PluginInfo {
     fn from(p: wit::PluginInfo) -> Self {
         model::PluginInfo {

@@ -156,24 +156,11 @@ pub struct Alert {
     pub prior: Option<Box<Alert>>,
 }
 
-/// The deterministic id of the alert of `origin` × `check_id` × `resource_arn`: 128-bit FNV-1a
-/// over the three, length-prefixed, in hex. An identifier, not a secret: the tenant is not part
+/// The deterministic id of the alert of `origin` × `check_id` × `resource_arn`:
+/// [`lgp_sdk::ids::stable_id`] of the three. An identifier, not a secret: the tenant is not part
 /// of it because the host keys alerts by tenant already.
 pub fn alert_id(origin: Origin, check_id: &str, resource_arn: &str) -> String {
-    const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
-    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
-    let mut h = OFFSET;
-    for part in [origin.as_str(), check_id, resource_arn] {
-        for b in (part.len() as u64)
-            .to_be_bytes()
-            .iter()
-            .chain(part.as_bytes())
-        {
-            h ^= u128::from(*b);
-            h = h.wrapping_mul(PRIME);
-        }
-    }
-    format!("{h:032x}")
+    lgp_sdk::ids::stable_id(&[origin.as_str(), check_id, resource_arn])
 }
 
 /// The fields of a compliance or security event this plugin reads.

@@ -42,7 +42,8 @@ pub mod collector {
     });
 }
 
-/// The `handler` world: imports `log`, `emit`, `state`, `query`, `notify`, exports `handle`.
+/// The `handler` world: imports `log`, `emit`, `state`, `query`, `notify`, `reports`, exports
+/// `handle`.
 pub mod handler {
     wit_bindgen::generate!({
         path: "../../wit",

@@ -1,11 +1,14 @@
 //! The one place where SDK types meet the generated bindings: conversions both ways, and the
 //! generic `Guest` implementations the export macros instantiate for a plugin type.
 
+use crate::bindings::handler::lg_protect::plugin::query as query_wit;
 use crate::bindings::types as wit;
 use crate::collector::{CollectorPlugin, ScanScope};
-use crate::handler::{DeliveryError, Event, HandlerPlugin, NewEvent};
+use crate::handler::{DeliveryError, Event, HandlerPlugin, NewEvent, query};
 use crate::host::HostError;
-use crate::meta::{CheckMeta, PluginInfo, PluginKind, Severity};
+use crate::meta::{
+    CheckMeta, Equivalent, FrameworkRef, PluginInfo, PluginKind, Remediation, Severity,
+};
 use crate::resource::{RawResource, Resource};
 use crate::rule::{self, Context, Finding, RulePlugin, Status};
 use std::marker::PhantomData;
@@ -145,6 +148,107 @@ pub(crate) fn finding_from_wit(f: wit::Finding) -> Finding {
         severity: f.severity.into(),
         message: f.message,
         evidence,
+    }
+}
+
+impl From<wit::CheckMeta> for CheckMeta {
+    fn from(m: wit::CheckMeta) -> Self {
+        CheckMeta {
+            id: m.id,
+            title: m.title,
+            description: m.description,
+            rationale: m.rationale,
+            severity: m.severity.into(),
+            service: m.service,
+            resource_kinds: m.resource_kinds,
+            remediation: Remediation {
+                text: m.remediation.text,
+                cli: m.remediation.cli,
+                console: m.remediation.console,
+                url: m.remediation.url,
+            },
+            references: m
+                .references
+                .into_iter()
+                .map(|r| FrameworkRef {
+                    framework: r.framework,
+                    control: r.control,
+                })
+                .collect(),
+            equivalents: m
+                .equivalents
+                .into_iter()
+                .map(|e| Equivalent {
+                    tool: e.tool,
+                    id: e.id,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn scan_result_from_wit(r: query_wit::ScanResult) -> query::ScanResult {
+    query::ScanResult {
+        check_id: r.check_id,
+        resource_arn: r.resource_arn,
+        account: r.account,
+        region: r.region,
+        service: r.service,
+        status: r.status.into(),
+        severity: r.severity.into(),
+        message: r.message,
+        evidence: r.evidence,
+        muted: r.muted,
+        resource_removed: r.resource_removed,
+        first_seen: r.first_seen,
+        previous: r.previous.map(|p| query::PriorOutcome {
+            status: p.status.into(),
+            muted: p.muted,
+        }),
+    }
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn scan_summary_from_wit(s: query_wit::ScanSummary) -> query::ScanSummary {
+    query::ScanSummary {
+        scan_id: s.scan_id,
+        account: s.account,
+        source: s.source,
+        status: s.status,
+        started_at: s.started_at,
+        finished_at: s.finished_at,
+        resources: s.resources,
+        results: s.results,
+        passed: s.passed,
+        failed: s.failed,
+        errored: s.errored,
+        manual: s.manual,
+        muted: s.muted,
+        errors: s
+            .errors
+            .into_iter()
+            .map(|e| (e.category, e.count))
+            .collect(),
+    }
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn framework_from_wit(f: query_wit::Framework) -> query::Framework {
+    query::Framework {
+        id: f.id,
+        name: f.name,
+        version: f.version,
+        publisher: f.publisher,
+        controls: f
+            .controls
+            .into_iter()
+            .map(|c| query::Control {
+                id: c.id,
+                title: c.title,
+                section: c.section,
+            })
+            .collect(),
     }
 }
 

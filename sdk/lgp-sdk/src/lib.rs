@@ -85,6 +85,7 @@ pub mod fields;
 mod glue;
 pub mod handler;
 mod host;
+pub mod ids;
 pub mod kinds;
 pub mod log;
 mod meta;

@@ -1,19 +1,17 @@
 //! `lgp scan`: collect an account with the collector plugins (live, from a snapshot, or the
 //! bundled demo snapshot), evaluate it through the event pipeline on the embedded platform,
-//! print a summary and write the JSON report.
+//! print a summary and write the reports the report plugin rendered.
 
 use crate::account::{self, Account};
 use crate::args::{Format, Global, ScanArgs};
-use crate::commands::not_yet;
 use crate::platform::Platform;
-use crate::report::{self, Report};
+use crate::report::{self, ReportFormat};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use lgp_events::TenantId;
-use lgp_model::{CheckMeta, PluginKind};
+use lgp_events::{EventType, TenantId};
+use lgp_model::PluginKind;
 use lgp_pipeline::{CollectingScan, Collection, DEFAULT_COLLECT_CONCURRENCY};
-use lgp_store::{PageRequest, ResultFilter, ResultRecord, Scan, ScanStatus};
-use std::collections::HashMap;
+use lgp_store::{EventFilter, PageRequest, ResultFilter, ResultRecord, Scan, ScanStatus};
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -23,13 +21,6 @@ const PROGRESS_INTERVAL: Duration = Duration::from_millis(50);
 
 /// Runs `lgp scan`.
 pub async fn run(global: &Global, args: ScanArgs) -> anyhow::Result<ExitCode> {
-    if let Some(f) = args
-        .format
-        .iter()
-        .find(|f| matches!(f, Format::Csv | Format::Html | Format::Ocsf))
-    {
-        return not_yet(&format!("the {f:?} report"), "the report plugin (issue #6)");
-    }
     let tenant = TenantId::new(args.tenant.clone()).context("--tenant")?;
     let account = if args.demo {
         account::demo()?
@@ -39,17 +30,30 @@ pub async fn run(global: &Global, args: ScanArgs) -> anyhow::Result<ExitCode> {
         account::live(&args.account).await?
     };
     let quiet = args.format.contains(&Format::Json) && !args.format.contains(&Format::Table);
-    execute(global, &tenant, account, &args.out, quiet).await?;
+    let mut formats = vec![ReportFormat::Json];
+    for f in &args.format {
+        let extra = match f {
+            Format::Csv => ReportFormat::Csv,
+            Format::Html => ReportFormat::Html,
+            Format::Ocsf => ReportFormat::Ocsf,
+            Format::Table | Format::Json => continue,
+        };
+        if !formats.contains(&extra) {
+            formats.push(extra);
+        }
+    }
+    execute(global, &tenant, account, &args.out, &formats, quiet).await?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Scans `account` on the embedded platform, writes the JSON report to `out` and prints the
-/// summary (or, when `quiet`, the report). Returns the finished scan.
+/// Scans `account` on the embedded platform, writes the reports in `formats` to `out` and
+/// prints the summary (or, when `quiet`, the JSON report). Returns the finished scan.
 pub async fn execute(
     global: &Global,
     tenant: &TenantId,
     account: Account,
     out: &Path,
+    formats: &[ReportFormat],
     quiet: bool,
 ) -> anyhow::Result<Scan> {
     let platform = Platform::embedded(global).await?;
@@ -77,29 +81,24 @@ pub async fn execute(
         .context("the scan failed")?;
     let scan_id = started.scan_id;
     let scan = wait_for_completion(store.as_ref(), tenant, &scan_id, quiet).await?;
-    let metas: Vec<CheckMeta> = platform
-        .plugins
-        .iter()
-        .flat_map(|p| p.checks().iter().cloned())
-        .collect();
+    // The report plugin renders on `compliance.scan.completed`, published just after the scan is
+    // marked completed: once the audit trail holds it, every consumer group has it, and draining
+    // lets the report plugin finish.
+    wait_for_event(
+        store.as_ref(),
+        tenant,
+        &scan_id,
+        EventType::ComplianceScanCompleted,
+    )
+    .await?;
     platform.shutdown().await;
 
     let results = all_results(store.as_ref(), tenant, &scan_id).await?;
-    let checks: HashMap<&str, &CheckMeta> = metas.iter().map(|c| (c.id.as_str(), c)).collect();
-    let rows = report::rows(&results, &checks);
-    let report = Report {
-        schema_version: report::REPORT_SCHEMA_VERSION,
-        scan: &scan,
-        totals: report::totals(&rows),
-        muted: rows.iter().filter(|r| r.muted).count(),
-        results: rows,
-    };
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let path = out.join(format!("scan-{scan_id}.json"));
-    let json = serde_json::to_string_pretty(&report)?;
-    std::fs::write(&path, &json).with_context(|| format!("cannot write {}", path.display()))?;
+    let written = report::write_reports(store.as_ref(), tenant, &scan_id, formats, out).await?;
     if quiet {
-        println!("{json}");
+        if let Some((_, _, json)) = written.iter().find(|(f, ..)| *f == ReportFormat::Json) {
+            println!("{}", String::from_utf8_lossy(json));
+        }
     } else {
         println!(
             "scan {scan_id} of account {} ({}, {} region(s): {}): {} resources, {} results, {} AWS calls\n{}",
@@ -108,14 +107,16 @@ pub async fn execute(
             account.regions.len(),
             account.regions.join(", "),
             scan.counters.resources,
-            report.results.len(),
+            results.len(),
             started.calls.calls,
-            report::summary_tables(&scan, &report.results)
+            report::summary_tables(&scan, &results)
         );
         for (invocation, error) in &started.collector_failures {
             println!("collector failure {invocation}: {error}");
         }
-        println!("report written to {}", path.display());
+        for (format, path, _) in &written {
+            println!("{} report written to {}", format.name(), path.display());
+        }
     }
     Ok(scan)
 }
@@ -156,6 +157,38 @@ async fn wait_for_completion(
             }
         }
     }
+}
+
+/// How long `lgp scan` waits for an event of a completed scan to reach the audit trail.
+const EVENT_PATIENCE: Duration = Duration::from_secs(30);
+
+/// Waits until the audit trail holds the scan's event of type `event_type`.
+async fn wait_for_event(
+    store: &dyn lgp_store::Store,
+    tenant: &TenantId,
+    scan_id: &str,
+    event_type: EventType,
+) -> anyhow::Result<()> {
+    let filter = EventFilter {
+        event_type: Some(event_type),
+        correlation_id: Some(scan_id.to_owned()),
+        since: None,
+    };
+    let waiting = async {
+        loop {
+            let page = store
+                .list_events(tenant, &filter, &PageRequest::first(1))
+                .await?;
+            if !page.items.is_empty() {
+                return Ok::<(), lgp_store::StoreError>(());
+            }
+            tokio::time::sleep(PROGRESS_INTERVAL).await;
+        }
+    };
+    tokio::time::timeout(EVENT_PATIENCE, waiting)
+        .await
+        .with_context(|| format!("{event_type} of scan {scan_id} never reached the audit trail"))?
+        .context("cannot read the audit trail")
 }
 
 /// Every result last seen by the scan, page by page.

@@ -27,7 +27,15 @@ pub async fn run(global: &Global, args: SnapshotArgs) -> anyhow::Result<ExitCode
             live.aws = recorder.clone();
             let account_id = live.account_id.clone();
             let regions = live.regions.clone();
-            scan::execute(global, &tenant, live, &reports, false).await?;
+            scan::execute(
+                global,
+                &tenant,
+                live,
+                &reports,
+                &[crate::report::ReportFormat::Json],
+                false,
+            )
+            .await?;
             let recorded_at = OffsetDateTime::now_utc()
                 .format(&Rfc3339)
                 .context("formatting the recording time")?;

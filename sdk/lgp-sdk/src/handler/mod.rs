@@ -2,14 +2,12 @@
 //! findings and inventory, and notify the tenant's webhook endpoints. Export one with
 //! [`export_handler!`](crate::export_handler).
 //!
-//! The capability wrappers ([`emit`], [`state`], [`query`], [`notify`]) call the host inside a
+//! The capability wrappers ([`emit`], [`state`], [`query`], [`notify`], [`reports`]) call the host inside a
 //! component; in native builds they fail with [`HostError::Unavailable`], so handler logic that
 //! uses them is best tested through the host.
 
 use crate::host::HostError;
 use crate::meta::PluginInfo;
-use crate::resource::RawResource;
-use crate::rule::Finding;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -189,92 +187,8 @@ pub mod state {
     }
 }
 
-/// Read-only queries of the tenant's findings and inventory.
-pub mod query {
-    use super::{Finding, RawResource};
-    use crate::host::HostError;
-
-    /// One page of a query.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Page<T> {
-        /// The items.
-        pub items: Vec<T>,
-        /// Cursor of the next page; `None` on the last page.
-        pub next: Option<String>,
-    }
-
-    /// A page of the findings of `scan_id` (only of `check_id` when set).
-    pub fn findings(
-        scan_id: &str,
-        check_id: Option<&str>,
-        cursor: Option<&str>,
-        limit: u32,
-    ) -> Result<Page<Finding>, HostError> {
-        #[cfg(target_arch = "wasm32")]
-        {
-            use crate::bindings::handler::lg_protect::plugin::query as wit;
-            let page = wit::findings(&wit::FindingQuery {
-                scan_id: scan_id.to_owned(),
-                check_id: check_id.map(str::to_owned),
-                cursor: cursor.map(str::to_owned),
-                limit,
-            })?;
-            Ok(Page {
-                items: page
-                    .items
-                    .into_iter()
-                    .map(crate::glue::finding_from_wit)
-                    .collect(),
-                next: page.next,
-            })
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            let _ = (scan_id, check_id, cursor, limit);
-            Err(crate::host::no_host("query"))
-        }
-    }
-
-    /// A page of the inventory of `scan_id` (only of `kind` when set), properties unparsed.
-    pub fn inventory(
-        scan_id: &str,
-        kind: Option<&str>,
-        cursor: Option<&str>,
-        limit: u32,
-    ) -> Result<Page<RawResource>, HostError> {
-        #[cfg(target_arch = "wasm32")]
-        {
-            use crate::bindings::handler::lg_protect::plugin::query as wit;
-            let page = wit::inventory(&wit::InventoryQuery {
-                scan_id: scan_id.to_owned(),
-                kind: kind.map(str::to_owned),
-                cursor: cursor.map(str::to_owned),
-                limit,
-            })?;
-            Ok(Page {
-                items: page.items.into_iter().map(RawResource::from).collect(),
-                next: page.next,
-            })
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            let _ = (scan_id, kind, cursor, limit);
-            Err(crate::host::no_host("query"))
-        }
-    }
-
-    /// The tenant's previous completed scan before `scan_id`, if any.
-    pub fn previous_scan(scan_id: &str) -> Result<Option<String>, HostError> {
-        #[cfg(target_arch = "wasm32")]
-        return crate::bindings::handler::lg_protect::plugin::query::previous_scan(scan_id)
-            .map_err(Into::into);
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            let _ = scan_id;
-            Err(crate::host::no_host("query"))
-        }
-    }
-}
+pub mod query;
+pub mod reports;
 
 /// Notifications to the webhook endpoints the tenant configured (`lgp webhook add`). The plugin
 /// never names a URL: the host sends to the endpoints the tenant set up for the event type, and

@@ -1,0 +1,39 @@
+//! axum's extractors with their refusals turned into [`ApiError`]s, so a bad query, body or path
+//! gets the gateway's error shape and a stable code.
+
+use crate::ApiError;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts};
+
+/// A query string, parsed strictly: an unknown parameter or a bad value is 400 `invalid_query`.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub(crate) struct Query<T>(pub T);
+
+/// A JSON body: a malformed one is 400 `invalid_body` (415 without a JSON content type).
+#[derive(Debug, FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub(crate) struct Json<T>(pub T);
+
+/// Path parameters: a value of the wrong type is 400 `invalid_path`.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub(crate) struct Path<T>(pub T);
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        ApiError::new(rejection.status(), "invalid_query", rejection.body_text())
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        ApiError::new(rejection.status(), "invalid_body", rejection.body_text())
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        ApiError::new(rejection.status(), "invalid_path", rejection.body_text())
+    }
+}
