@@ -27,6 +27,7 @@ mod report_capability;
 mod reports;
 mod rules_seeded;
 mod sandbox;
+mod serve;
 mod support;
 mod token_cli;
 mod validation;

@@ -57,29 +57,58 @@ fn replay(snapshot: &Snapshot, regions: &[String], source: &'static str) -> Acco
     }
 }
 
-/// The live account the credentials (or the assumed role) reach: its id from STS, its regions
-/// from `--regions` or DescribeRegions.
+/// How to reach a live account.
+#[derive(Debug, Clone, Default)]
+pub struct LiveAccess {
+    /// AWS endpoint URL, e.g. an emulator.
+    pub endpoint_url: Option<String>,
+    /// The role to assume for every call, and the external id its trust policy requires.
+    pub assume_role: Option<(String, Option<String>)>,
+    /// AWS calls in flight at once.
+    pub concurrency: usize,
+    /// The regions to collect; empty: every region the account has enabled.
+    pub regions: Vec<String>,
+}
+
+/// The live account the credentials (or the assumed role) reach, as `lgp scan` names it.
 pub async fn live(args: &AccountArgs) -> anyhow::Result<Account> {
-    let config = LiveConfig {
+    live_account(LiveAccess {
         endpoint_url: args.endpoint_url.clone(),
-        assume_role: args.role_arn.as_ref().map(|arn| AssumeRole {
-            role_arn: arn.clone(),
-            external_id: args.external_id.clone(),
-            session_name: "lg-protect-scan".into(),
-        }),
-        max_concurrency: args.aws_concurrency,
+        assume_role: args
+            .role_arn
+            .clone()
+            .map(|arn| (arn, args.external_id.clone())),
+        concurrency: args.aws_concurrency,
+        regions: args.regions.clone(),
+    })
+    .await
+}
+
+/// The live account `access` reaches: its id from STS, its regions as given or from
+/// DescribeRegions.
+pub async fn live_account(access: LiveAccess) -> anyhow::Result<Account> {
+    let config = LiveConfig {
+        endpoint_url: access.endpoint_url,
+        assume_role: access
+            .assume_role
+            .map(|(role_arn, external_id)| AssumeRole {
+                role_arn,
+                external_id,
+                session_name: "lg-protect-scan".into(),
+            }),
+        max_concurrency: access.concurrency,
         ..LiveConfig::default()
     };
     let aws: Arc<dyn AwsApi> = Arc::new(LiveAws::new(config).await?);
     let account_id = discovery::account_id(aws.as_ref())
         .await
         .context("cannot identify the account (STS GetCallerIdentity); check the credentials")?;
-    let regions = if args.regions.is_empty() {
+    let regions = if access.regions.is_empty() {
         discovery::enabled_regions(aws.as_ref()).await.context(
             "cannot list the account's regions (EC2 DescribeRegions); name them with --regions",
         )?
     } else {
-        args.regions.clone()
+        access.regions
     };
     Ok(Account {
         aws,

@@ -99,7 +99,7 @@ pub enum Command {
     /// Record or inspect snapshots: every AWS answer of a scan, replayable offline.
     Snapshot(SnapshotArgs),
     /// Run the platform: API gateway, plugin host, bus consumers.
-    Serve,
+    Serve(crate::commands::serve::ServeArgs),
     /// Mint a development JWT.
     Token(TokenArgs),
     /// The plugin author's tools.

@@ -8,6 +8,7 @@ mod account;
 mod args;
 mod commands;
 mod host;
+mod launcher;
 mod logging;
 mod platform;
 mod report;
@@ -61,7 +62,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plugin(args) => commands::plugin::run(&global, args).await,
         Command::Checks(args) => commands::checks::run(&global, args).await,
         Command::Mute(args) => commands::mute::run(&global, args).await,
-        Command::Serve => commands::not_yet("lgp serve", "the API gateway (issue #8)"),
+        Command::Serve(args) => commands::serve::run(&global, args).await,
         Command::Token(args) => commands::token::run(args),
         Command::Frameworks(args) => commands::frameworks::run(&global, args).await,
         Command::Store(args) => commands::store::run(&global, args).await,

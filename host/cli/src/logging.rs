@@ -6,7 +6,7 @@ use tracing_subscriber::EnvFilter;
 /// Installs the subscriber on stderr. `RUST_LOG` overrides the level chosen by `-v`.
 pub fn init(format: LogFormat, verbose: u8) {
     let default = match verbose {
-        0 => "warn,lgp_cli=info",
+        0 => "warn,lgp_cli=info,lgp_gateway=info",
         1 => "debug",
         _ => "trace",
     };

@@ -82,6 +82,15 @@ pub struct CollectedScan {
     pub collector_failures: BTreeMap<String, String>,
 }
 
+/// A scan whose collection runs in the background ([`Scanner::start_collection`]).
+#[derive(Debug)]
+pub struct StartedCollection {
+    /// The scan id.
+    pub scan_id: String,
+    /// The collection; its result is what [`Scanner::run_collection`] returns.
+    pub collection: tokio::task::JoinHandle<Result<CollectedScan, PipelineError>>,
+}
+
 impl Scanner {
     /// Starts a scan that runs the collectors, publishing resources as they arrive, and returns
     /// once collection is published (evaluation continues on the router). AWS errors never
@@ -92,15 +101,47 @@ impl Scanner {
         &self,
         req: CollectingScan,
     ) -> Result<CollectedScan, PipelineError> {
+        let open = self
+            .begin(&req.tenant, &req.account_id, &req.source)
+            .await?;
+        self.collect(req, open).await
+    }
+
+    /// Starts a scan like [`Scanner::run_collection`], but returns as soon as the scan is
+    /// recorded (and `inventory.scan.started` published): collection goes on in a task, whose
+    /// handle is returned with the scan id. An API answers with the id at once and lets clients
+    /// follow the scan in the store and on the bus.
+    pub async fn start_collection(
+        &self,
+        req: CollectingScan,
+    ) -> Result<StartedCollection, PipelineError> {
+        let open = self
+            .begin(&req.tenant, &req.account_id, &req.source)
+            .await?;
+        let scan_id = open.scan.scan_id.clone();
+        let scanner = self.clone();
+        let collection = tokio::spawn(async move { scanner.collect(req, open).await });
+        Ok(StartedCollection {
+            scan_id,
+            collection,
+        })
+    }
+
+    async fn collect(
+        &self,
+        req: CollectingScan,
+        mut open: OpenScan,
+    ) -> Result<CollectedScan, PipelineError> {
         let tenant = &req.tenant;
         let c = &req.collection;
-        let mut open = self.begin(tenant, &req.account_id, &req.source).await?;
         let stats = Arc::new(CallStats::new());
         let scopes = scan_scopes(&open.scan.scan_id, &req.account_id, &c.regions);
-        let jobs = c
+        // Owned jobs (a plugin is a cheap handle): the collection may run in a spawned task.
+        let jobs: Vec<(Plugin, ScanScope)> = c
             .collectors
             .iter()
-            .flat_map(|plugin| scopes.iter().map(move |scope| (plugin, scope)));
+            .flat_map(|plugin| scopes.iter().map(|scope| (plugin.clone(), scope.clone())))
+            .collect();
         let mut running = futures::stream::iter(jobs)
             .map(|(plugin, scope)| {
                 let gate = PluginGate::new(
@@ -110,8 +151,8 @@ impl Scanner {
                     stats.clone(),
                 );
                 async move {
-                    let outcome = plugin.collect(scope, Arc::new(gate)).await;
-                    (plugin.name().to_owned(), region_label(scope), outcome)
+                    let outcome = plugin.collect(&scope, Arc::new(gate)).await;
+                    (plugin.name().to_owned(), region_label(&scope), outcome)
                 }
             })
             .buffer_unordered(c.concurrency.max(1));

@@ -49,7 +49,7 @@ mod services;
 pub use alerts::{ALERT_ACKNOWLEDGED, ALERT_OPEN, ALERT_RESOLVED, acknowledge_alert};
 pub use collect::{
     CollectedScan, CollectingScan, Collection, CollectionErrorEvent, DEFAULT_COLLECT_CONCURRENCY,
-    scan_scopes,
+    StartedCollection, scan_scopes,
 };
 pub use diff::{InventoryDiff, ModifiedResource, diff_inventory};
 pub use error::PipelineError;

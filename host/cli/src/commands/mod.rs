@@ -6,6 +6,7 @@ pub mod frameworks;
 pub mod mute;
 pub mod plugin;
 pub mod scan;
+pub mod serve;
 pub mod snapshot;
 pub mod store;
 pub mod token;
