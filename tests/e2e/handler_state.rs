@@ -358,6 +358,8 @@ struct InMemory {
     findings: Vec<Finding>,
     state: std::sync::Mutex<BTreeMap<String, Vec<u8>>>,
     largest_fetch: AtomicUsize,
+    /// How long each findings page takes, as a remote store would.
+    latency: Duration,
 }
 
 impl InMemory {
@@ -377,6 +379,7 @@ impl InMemory {
                 .collect(),
             state: Default::default(),
             largest_fetch: AtomicUsize::new(0),
+            latency: Duration::ZERO,
         }
     }
 
@@ -427,6 +430,7 @@ impl TenantQuery for InMemory {
         };
         let limit = q.limit as usize;
         self.largest_fetch.fetch_max(limit, Ordering::SeqCst);
+        tokio::time::sleep(self.latency).await;
         let end = (start + limit).min(self.findings.len());
         Ok(QueryPage {
             items: self.findings[start..end].to_vec(),
@@ -491,4 +495,32 @@ async fn a_query_page_past_the_output_cap_is_cut_and_its_cursor_continues() {
         backend.state().keys().collect::<Vec<_>>(),
         ["seen/compliance.scan.completed/01J00000000000000000000000"]
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waiting_on_a_slow_store_does_not_use_up_the_handlers_time() {
+    // Seven findings pages of 400 ms each: 2.8 s of store time against the small runtime's 2 s
+    // deadline. The guest's own work takes milliseconds, so it finishes.
+    let runtime = small_runtime();
+    assert_eq!(crate::support::small_limits().timeout_ms, 2_000);
+    let plugin = stateful_handler(&runtime).await;
+    let backend = Arc::new(InMemory {
+        latency: Duration::from_millis(400),
+        ..InMemory::new(20, 20 << 10)
+    });
+    let services = HandlerServices {
+        state: Some(backend.clone()),
+        query: Some(backend.clone()),
+        notify: None,
+        reports: None,
+    };
+    let emitted = plugin
+        .handle(
+            &event(EventType::ComplianceScanCompleted.as_str()),
+            &services,
+        )
+        .await
+        .expect("store waits are not the guest's time");
+    let summary: Value = serde_json::from_str(&emitted[0].data).expect("json");
+    assert_eq!(summary["findings"]["pages"], json!(7));
 }

@@ -40,6 +40,11 @@ const LOG_LINE_BYTES: usize = 4 << 10;
 /// Most calls one `call-batch` may carry; the host runs them concurrently.
 const MAX_BATCH_CALLS: usize = 256;
 
+/// How far time spent waiting on the host's own services (store calls of `state`, `query` and
+/// `reports`) may push an invocation's deadline back, as a multiple of its timeout: that wait is
+/// the host's, not the guest's, but a guest that keeps the store busy forever must still end.
+const STORE_WAIT_FACTOR: u32 = 10;
+
 /// A limit the guest ran into through a host call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum HostLimit {
@@ -67,8 +72,11 @@ pub(crate) struct HostState {
     pub(crate) logs_dropped: usize,
     pub(crate) limit_hit: Option<HostLimit>,
     stderr: MemoryOutputPipe,
-    /// When the invocation's time is up; pushed back by the time spent waiting on AWS.
+    /// When the invocation's time is up; pushed back by the time spent waiting on AWS and (up to
+    /// `store_wait_until`) on the host's store.
     pub(crate) deadline: Instant,
+    /// The latest the deadline may be pushed to by waits on the store.
+    store_wait_until: Instant,
     grants: Grants,
 }
 
@@ -90,7 +98,9 @@ pub(crate) struct Grants {
 impl HostState {
     pub(crate) fn new(plugin: Arc<str>, limits: Arc<Limits>, grants: Grants) -> Self {
         let stderr = MemoryOutputPipe::new(STDERR_CAPTURE_BYTES);
-        let deadline = Instant::now() + limits.timeout();
+        let started = Instant::now();
+        let deadline = started + limits.timeout();
+        let store_wait_until = started + limits.timeout() * STORE_WAIT_FACTOR;
         // Inert WASI: no preopens, no environment, no arguments, no network, empty stdin,
         // discarded stdout; stderr captured for diagnostics only.
         let wasi = WasiCtxBuilder::new().stderr(stderr.clone()).build();
@@ -111,6 +121,7 @@ impl HostState {
             limit_hit: None,
             stderr,
             deadline,
+            store_wait_until,
             grants,
         }
     }
@@ -228,6 +239,14 @@ impl HostState {
             .aws
             .clone()
             .ok_or_else(|| aws::CallError::Host(Self::denied("aws")))
+    }
+
+    /// Gives back to the deadline the time since `started` spent in a store call (`state`,
+    /// `query`, `reports`): the store's latency (a remote DynamoDB, a loaded emulator) is not the
+    /// guest's time. Never past [`STORE_WAIT_FACTOR`] times the timeout.
+    pub(crate) fn waited_on_store(&mut self, started: Instant) {
+        let pushed = self.deadline + started.elapsed();
+        self.deadline = pushed.min(self.store_wait_until.max(self.deadline));
     }
 
     /// Runs `calls` while the deadline clock stands still: waiting on AWS is not guest time.
@@ -407,12 +426,16 @@ fn check_key(what: &str, key: &str, may_be_empty: bool) -> Result<(), HostError>
 
 impl state::Host for HostState {
     async fn get(&mut self, key: String) -> wasmtime::Result<Result<Option<Vec<u8>>, HostError>> {
+        let started = Instant::now();
+        let state = self.state();
         let answer = async move {
-            let state = self.state()?;
+            let state = state?;
             check_key("key", &key, false)?;
             Ok(state.get(&key).await?)
-        };
-        Ok(answer.await)
+        }
+        .await;
+        self.waited_on_store(started);
+        Ok(answer)
     }
 
     async fn set(
@@ -420,16 +443,23 @@ impl state::Host for HostState {
         key: String,
         value: Vec<u8>,
     ) -> wasmtime::Result<Result<(), HostError>> {
-        Ok(self.state_set(key, value).await)
+        let started = Instant::now();
+        let answer = self.state_set(key, value).await;
+        self.waited_on_store(started);
+        Ok(answer)
     }
 
     async fn delete(&mut self, key: String) -> wasmtime::Result<Result<(), HostError>> {
+        let started = Instant::now();
+        let state = self.state();
         let answer = async move {
-            let state = self.state()?;
+            let state = state?;
             check_key("key", &key, false)?;
             Ok(state.delete(&key).await?)
-        };
-        Ok(answer.await)
+        }
+        .await;
+        self.waited_on_store(started);
+        Ok(answer)
     }
 
     async fn list_keys(
@@ -437,15 +467,19 @@ impl state::Host for HostState {
         prefix: String,
         cursor: Option<String>,
     ) -> wasmtime::Result<Result<(Vec<String>, Option<String>), HostError>> {
+        let started = Instant::now();
+        let state = self.state();
         let answer = async move {
-            let state = self.state()?;
+            let state = state?;
             check_key("prefix", &prefix, true)?;
             let page = state
                 .list_keys(&prefix, cursor.as_deref(), MAX_QUERY_PAGE_ITEMS)
                 .await?;
             Ok((page.items, page.next))
-        };
-        Ok(answer.await)
+        }
+        .await;
+        self.waited_on_store(started);
+        Ok(answer)
     }
 }
 

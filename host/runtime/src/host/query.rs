@@ -8,6 +8,7 @@ use crate::services::{FindingQuery, InventoryQuery, ResultQuery};
 use lgp_world::handler::lg_protect::plugin::query;
 use lgp_world::types::{self, HostError, Resource};
 use std::sync::OnceLock;
+use std::time::Instant;
 
 impl HostState {
     async fn findings_page(
@@ -136,45 +137,62 @@ impl query::Host for HostState {
         &mut self,
         q: query::FindingQuery,
     ) -> wasmtime::Result<Result<query::FindingPage, HostError>> {
-        Ok(self.findings_page(q).await)
+        let started = Instant::now();
+        let answer = self.findings_page(q).await;
+        self.waited_on_store(started);
+        Ok(answer)
     }
 
     async fn inventory(
         &mut self,
         q: query::InventoryQuery,
     ) -> wasmtime::Result<Result<query::InventoryPage, HostError>> {
-        Ok(self.inventory_page(q).await)
+        let started = Instant::now();
+        let answer = self.inventory_page(q).await;
+        self.waited_on_store(started);
+        Ok(answer)
     }
 
     async fn previous_scan(
         &mut self,
         scan_id: String,
     ) -> wasmtime::Result<Result<Option<String>, HostError>> {
+        let started = Instant::now();
+        let query = self.query();
         let answer = async move {
-            let query = self.query()?;
+            let query = query?;
             check_scan_id(&scan_id)?;
             Ok(query.previous_scan(&scan_id).await?)
-        };
-        Ok(answer.await)
+        }
+        .await;
+        self.waited_on_store(started);
+        Ok(answer)
     }
 
     async fn results(
         &mut self,
         q: query::ResultQuery,
     ) -> wasmtime::Result<Result<query::ResultPage, HostError>> {
-        Ok(self.results_page(q).await)
+        let started = Instant::now();
+        let answer = self.results_page(q).await;
+        self.waited_on_store(started);
+        Ok(answer)
     }
 
     async fn scan(
         &mut self,
         scan_id: String,
     ) -> wasmtime::Result<Result<query::ScanSummary, HostError>> {
+        let started = Instant::now();
+        let query = self.query();
         let answer = async move {
-            let query = self.query()?;
+            let query = query?;
             check_scan_id(&scan_id)?;
             Ok(query.scan(&scan_id).await?)
-        };
-        Ok(answer.await)
+        }
+        .await;
+        self.waited_on_store(started);
+        Ok(answer)
     }
 
     async fn checks(&mut self) -> wasmtime::Result<Result<Vec<types::CheckMeta>, HostError>> {

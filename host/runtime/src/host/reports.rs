@@ -6,6 +6,7 @@ use super::HostState;
 use crate::services::{REPORT_FORMATS, RenderedReport};
 use lgp_world::handler::lg_protect::plugin::reports;
 use lgp_world::types::HostError;
+use std::time::Instant;
 
 impl HostState {
     async fn append_report(
@@ -43,7 +44,10 @@ impl HostState {
                 if scan_id.is_empty() {
                     return Err(HostError::InvalidArgument("the scan id is empty".into()));
                 }
-                store.check_scan(&scan_id).await?;
+                let started = Instant::now();
+                let known = store.check_scan(&scan_id).await;
+                self.waited_on_store(started);
+                known?;
                 self.reports.push(RenderedReport {
                     scan_id,
                     format,
