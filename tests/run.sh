@@ -52,3 +52,13 @@ fi
 cargo test --manifest-path plugins/Cargo.toml --locked --lib --tests
 # Host workspace: unit tests, SDK tests and the end-to-end suite.
 cargo nextest run --workspace --no-fail-fast
+# The API fuzzed from its own OpenAPI document (schemathesis against `lgp serve --demo`): no 5xx,
+# every answer as documented. Skipped, saying so, only if schemathesis cannot be installed.
+cargo build --quiet --locked -p lgp-cli
+rc=0
+LGP_BIN="$CARGO_TARGET_DIR/debug/lgp" bash tests/support/api_fuzz.sh || rc=$?
+if [ "$rc" -eq 3 ]; then
+    echo "SKIPPED: the API fuzz test (schemathesis could not be installed)"
+elif [ "$rc" -ne 0 ]; then
+    exit "$rc"
+fi

@@ -1,4 +1,5 @@
-//! The caller: a verified bearer token's claims. Handlers take the tenant from here only.
+//! The caller: a verified bearer token's claims. Handlers take the tenant from here only, and
+//! every authenticated request spends one request of its tenant's rate limit here.
 
 use crate::{ApiError, AppState};
 use axum::extract::FromRequestParts;
@@ -52,18 +53,22 @@ pub(crate) async fn bearer(state: &AppState, headers: &HeaderMap) -> Result<Clai
         Some(value) => Some(value.to_str().map_err(|_| AuthError::MalformedHeader)?),
     };
     let claims = state.verifier().verify_bearer(header).await?;
-    record_tenant(&claims);
-    Ok(claims)
+    admit(state, claims)
 }
 
 /// The claims of a bare token (from somewhere other than the `Authorization` header).
 pub(crate) async fn token(state: &AppState, token: &str) -> Result<Claims, ApiError> {
     let claims = state.verifier().verify(token).await?;
-    record_tenant(&claims);
-    Ok(claims)
+    admit(state, claims)
 }
 
-/// Adds the caller's tenant to the request's span, so access logs say whose request it was.
-fn record_tenant(claims: &Claims) {
+/// Adds the caller's tenant to the request's span, so access logs say whose request it was,
+/// and spends one request of the tenant's rate limit (429 when it is spent, counted).
+fn admit(state: &AppState, claims: Claims) -> Result<Claims, ApiError> {
     tracing::Span::current().record("tenant", claims.tenant.as_str());
+    if let Err(refused) = state.rate_limits().admit(&claims.tenant) {
+        state.metrics().rate_limited(&claims.tenant);
+        return Err(refused);
+    }
+    Ok(claims)
 }

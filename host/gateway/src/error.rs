@@ -26,6 +26,7 @@ pub struct ApiError {
     status: StatusCode,
     info: ErrorInfo,
     challenge: Option<&'static str>,
+    retry_after: Option<u64>,
 }
 
 /// What [`render`] needs of an error, carried as a response extension.
@@ -63,7 +64,14 @@ impl ApiError {
                 message: message.into(),
             },
             challenge: None,
+            retry_after: None,
         }
+    }
+
+    /// The same error, telling the client to retry after `seconds` (`Retry-After`).
+    pub(crate) fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 
     /// 400 with `code`.
@@ -149,6 +157,11 @@ impl IntoResponse for ApiError {
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static(challenge),
             );
+        }
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response.extensions_mut().insert(self.info);
         response

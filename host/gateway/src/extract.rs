@@ -4,13 +4,15 @@
 use crate::ApiError;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::StatusCode;
 
 /// A query string, parsed strictly: an unknown parameter or a bad value is 400 `invalid_query`.
 #[derive(Debug, FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(ApiError))]
 pub(crate) struct Query<T>(pub T);
 
-/// A JSON body: a malformed one is 400 `invalid_body` (415 without a JSON content type).
+/// A JSON body: a malformed one is 400 `invalid_body` (415 without a JSON content type), one
+/// over the body limit 413 `payload_too_large`.
 #[derive(Debug, FromRequest)]
 #[from_request(via(axum::Json), rejection(ApiError))]
 pub(crate) struct Json<T>(pub T);
@@ -28,7 +30,11 @@ impl From<QueryRejection> for ApiError {
 
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
-        ApiError::new(rejection.status(), "invalid_body", rejection.body_text())
+        let code = match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+            _ => "invalid_body",
+        };
+        ApiError::new(rejection.status(), code, rejection.body_text())
     }
 }
 

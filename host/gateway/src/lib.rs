@@ -11,8 +11,11 @@
 //! The gateway is built from the platform's parts ([`Gateway`]): the store, the bus, the token
 //! verifier, the tenant cipher (to open the audit trail), the checks and frameworks, and a
 //! [`ScanLauncher`] that starts scans. It deliberately does not run scans, plugins or bus
-//! consumers itself, or mint tokens; plugin upload, scan cancellation and per-tenant rate limits
-//! are not built yet.
+//! consumers itself, or mint tokens; plugin upload and scan cancellation are not built yet.
+//!
+//! Each tenant's authenticated requests are rate limited (one bucket per tenant, 429 with
+//! `Retry-After` past it), and JSON bodies are capped in size (413 past it): see
+//! [`GatewayConfig`].
 //!
 //! ```no_run
 //! # async fn demo(gateway: lgp_gateway::Gateway) -> std::io::Result<()> {
@@ -33,12 +36,13 @@ mod metrics;
 mod openapi;
 mod ops;
 mod paging;
+mod rate_limit;
 mod routes;
 mod server;
 mod state;
 mod ws;
 
-pub use config::GatewayConfig;
+pub use config::{BadSetting, GatewayConfig};
 pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use launcher::{LaunchError, ScanLauncher, ScanStart};
 pub use openapi::openapi;

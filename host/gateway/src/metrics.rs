@@ -1,5 +1,6 @@
-//! The gateway's Prometheus metrics: HTTP requests by route template and status, WebSocket
-//! clients, events delivered to sockets, and why sockets were closed.
+//! The gateway's Prometheus metrics: HTTP requests by route template and status, requests
+//! refused by the rate limit by tenant, WebSocket clients, events delivered to sockets, and why
+//! sockets were closed.
 //!
 //! Each gateway keeps its own registry (prometheus-client has no global state), so several
 //! gateways in one process, as in the tests, count apart.
@@ -9,6 +10,7 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use lgp_events::TenantId;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::encoding::prometheus_text;
 use prometheus_client::metrics::counter::Counter;
@@ -33,6 +35,12 @@ struct RequestLabels {
 struct RouteLabels {
     method: String,
     route: String,
+}
+
+/// A tenant's label: tenants are the platform's own, so their number is bounded.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct TenantLabels {
+    tenant: String,
 }
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -74,6 +82,7 @@ pub(crate) struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
     durations: HistogramFamily,
+    rate_limited: Family<TenantLabels, Counter>,
     ws_clients: Gauge,
     ws_delivered: Counter,
     ws_disconnects: Family<ReasonLabels, Counter>,
@@ -90,6 +99,7 @@ impl Metrics {
         let mut registry = Registry::with_prefix("lgp");
         let requests = Family::<RequestLabels, Counter>::default();
         let durations: HistogramFamily = Family::new_with_constructor(duration_histogram);
+        let rate_limited = Family::<TenantLabels, Counter>::default();
         let ws_clients = Gauge::default();
         let ws_delivered = Counter::default();
         let ws_disconnects = Family::<ReasonLabels, Counter>::default();
@@ -102,6 +112,11 @@ impl Metrics {
             "http_request_duration_seconds",
             "Time to answer HTTP requests, by method and route template",
             durations.clone(),
+        );
+        registry.register(
+            "http_rate_limited",
+            "Requests refused because their tenant's rate limit was spent, by tenant",
+            rate_limited.clone(),
         );
         registry.register(
             "ws_clients",
@@ -122,10 +137,20 @@ impl Metrics {
             registry,
             requests,
             durations,
+            rate_limited,
             ws_clients,
             ws_delivered,
             ws_disconnects,
         }
+    }
+
+    /// Counts a request of `tenant` refused by its rate limit.
+    pub(crate) fn rate_limited(&self, tenant: &TenantId) {
+        self.rate_limited
+            .get_or_create(&TenantLabels {
+                tenant: tenant.as_str().to_owned(),
+            })
+            .inc();
     }
 
     /// Counts a WebSocket client in until the returned guard is dropped.

@@ -3,7 +3,9 @@
 use crate::error::ErrorBody;
 use crate::{metrics, ops, routes, ws};
 use axum::Json;
+use utoipa::openapi::header::Header;
 use utoipa::openapi::path::Operation;
+use utoipa::openapi::schema::{Object, Type};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{Content, OpenApi as Document, Ref, RefOr, Response};
 use utoipa::{Modify, OpenApi, ToSchema};
@@ -43,7 +45,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
         metrics::metrics,
         document,
     ),
-    components(schemas(ErrorBody)),
+    components(schemas(ErrorBody, routes::scans::ReportFormat)),
     modifiers(&Secured),
     tags(
         (name = "scans", description = "Start and follow scans; their reports"),
@@ -65,7 +67,8 @@ struct ApiDoc;
 const BEARER: &str = "bearer";
 
 /// Marks every authenticated route (`/v1/…`, `/ws/…`) as needing the bearer token and gives
-/// each the error answers every such route can give.
+/// each the error answers every such route can give (and those of a JSON body where it takes
+/// one).
 struct Secured;
 
 impl Modify for Secured {
@@ -75,13 +78,17 @@ impl Modify for Secured {
         bearer.bearer_format = Some("JWT".into());
         components.add_security_scheme(BEARER, SecurityScheme::Http(bearer));
         let error = Content::new(Some(Ref::from_schema_name(ErrorBody::name())));
-        let response = |description: &str| {
-            RefOr::T({
-                let mut r = Response::new(description);
-                r.content
-                    .insert("application/json".into(), RefOr::T(error.clone()));
-                r
-            })
+        let response = |status: &str, description: &str| {
+            let mut r = Response::new(description);
+            r.content
+                .insert("application/json".into(), RefOr::T(error.clone()));
+            if status == "429" {
+                let mut retry_after = Header::new(Object::with_type(Type::Integer));
+                retry_after.description = Some("Whole seconds to wait, at least 1".into());
+                r.headers
+                    .insert("retry-after".into(), RefOr::T(retry_after));
+            }
+            RefOr::T(r)
         };
         for (path, item) in doc.paths.paths.iter_mut() {
             if !(path.starts_with("/v1/") || path.starts_with("/ws/")) {
@@ -102,16 +109,27 @@ impl Modify for Secured {
                     ("400", "Bad query, path or body"),
                     ("401", "Missing or invalid token"),
                     ("403", "The token's roles do not allow this"),
+                    (
+                        "429",
+                        "The tenant's rate limit is spent: retry after `Retry-After` seconds",
+                    ),
                     ("500", "Internal error (logged)"),
                 ];
                 if by_id {
                     answers.push(("404", "No such object for the token's tenant"));
                 }
+                if op.request_body.is_some() {
+                    answers.extend([
+                        ("413", "The body is over the size limit"),
+                        ("415", "The body is not `application/json`"),
+                        ("422", "The body is JSON of the wrong shape"),
+                    ]);
+                }
                 for (status, description) in answers {
                     op.responses
                         .responses
                         .entry(status.into())
-                        .or_insert_with(|| response(description));
+                        .or_insert_with(|| response(status, description));
                 }
             }
         }

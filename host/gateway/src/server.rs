@@ -3,7 +3,7 @@
 use crate::error::{self, REQUEST_ID};
 use crate::{AppState, metrics, openapi, ops, routes, ws};
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
@@ -45,7 +45,8 @@ fn request_span(request: &Request) -> tracing::Span {
 }
 
 /// Every route of the gateway with its layers: request ids (taken from `x-request-id` or
-/// generated, and echoed back), access logs, metrics, and the JSON error shape.
+/// generated, and echoed back), access logs, metrics, the JSON error shape, and the body size
+/// limit.
 pub fn router(state: &AppState) -> Router {
     let request_id = HeaderName::from_static(REQUEST_ID);
     let layers = ServiceBuilder::new()
@@ -57,7 +58,8 @@ pub fn router(state: &AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::new(request_id))
         .layer(from_fn_with_state(state.clone(), metrics::track))
-        .layer(from_fn(error::render));
+        .layer(from_fn(error::render))
+        .layer(DefaultBodyLimit::max(state.config().body_limit));
     routes::v1()
         .route("/ws/{tenant_id}", get(ws::socket))
         .route("/healthz", get(ops::healthz))

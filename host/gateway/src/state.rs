@@ -1,6 +1,8 @@
-//! What every handler shares: the platform's parts, the metrics, and the shutdown signal.
+//! What every handler shares: the platform's parts, the metrics, the tenants' rate limits, and
+//! the shutdown signal.
 
 use crate::metrics::Metrics;
+use crate::rate_limit::RateLimits;
 use crate::{GatewayConfig, ScanLauncher};
 use lgp_bus::Bus;
 use lgp_crypto::TenantCipher;
@@ -36,6 +38,7 @@ impl Gateway {
     pub fn into_state(self) -> AppState {
         let (shutdown, _) = watch::channel(false);
         AppState(Arc::new(Inner {
+            rate_limits: RateLimits::new(&self.config),
             parts: self,
             metrics: Metrics::new(),
             shutdown,
@@ -50,6 +53,7 @@ pub struct AppState(Arc<Inner>);
 struct Inner {
     parts: Gateway,
     metrics: Metrics,
+    rate_limits: RateLimits,
     shutdown: watch::Sender<bool>,
 }
 
@@ -88,6 +92,10 @@ impl AppState {
 
     pub(crate) fn metrics(&self) -> &Metrics {
         &self.0.metrics
+    }
+
+    pub(crate) fn rate_limits(&self) -> &RateLimits {
+        &self.0.rate_limits
     }
 
     /// Tells long-lived connections (WebSockets) that the server is shutting down.

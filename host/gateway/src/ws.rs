@@ -41,6 +41,10 @@ pub const WS_TOKEN_PROTOCOL_PREFIX: &str = "bearer.";
 /// Largest message accepted from a client: clients only answer pings and close, so anything
 /// bigger is abuse.
 const MAX_CLIENT_MESSAGE: usize = 4 * 1024;
+/// Read and write buffer of each socket. Clients send only pongs and close frames, and events
+/// are a few hundred bytes: tungstenite's 128 KiB defaults made an idle client cost ~140 KiB
+/// (benches/api.rs), a small buffer keeps ten thousand sockets cheap.
+const SOCKET_BUFFER: usize = 8 * 1024;
 
 /// Shortest ping interval honoured: a zero interval would spin (and tokio refuses it), and
 /// pinging more often than this only costs the client.
@@ -91,6 +95,8 @@ pub(crate) async fn socket(
     Ok(upgrade
         .protocols([WS_PROTOCOL])
         .max_message_size(MAX_CLIENT_MESSAGE)
+        .read_buffer_size(SOCKET_BUFFER)
+        .write_buffer_size(SOCKET_BUFFER)
         .on_failed_upgrade(|err| tracing::warn!("websocket handshake failed: {err}"))
         .on_upgrade(move |socket| serve_client(state, socket, live, types)))
 }

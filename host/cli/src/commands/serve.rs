@@ -58,7 +58,7 @@ pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<ExitCode> {
         checks,
         catalogue: lgp_frameworks::Catalogue::builtin(),
         launcher,
-        config: GatewayConfig::default(),
+        config: GatewayConfig::from_env().context("invalid gateway settings")?,
     }
     .into_state();
     let listener = tokio::net::TcpListener::bind(args.listen)

@@ -2,6 +2,7 @@
 //! running gateway on an ephemeral port, on the real SQLite store and in-process bus.
 
 mod auth;
+mod limits;
 mod ops;
 mod paging;
 mod rest;

@@ -141,6 +141,13 @@ async fn the_openapi_document_lists_every_route() {
             "{method} {path} missing"
         );
     }
+    let format = &doc["paths"]["/v1/scans/{scan_id}/reports/{format}"]["get"]["parameters"][1];
+    let schema = format["schema"]["$ref"].as_str().expect("format's schema");
+    let name = schema.rsplit('/').next().expect("schema name");
+    assert!(
+        doc["components"]["schemas"][name]["enum"].is_array(),
+        "{schema} is not in the document"
+    );
     let scans = &doc["paths"]["/v1/scans"]["get"];
     assert_eq!(scans["security"][0]["bearer"], serde_json::json!([]));
     assert!(scans["responses"]["401"].is_object());
