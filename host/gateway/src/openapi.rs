@@ -45,7 +45,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
         metrics::metrics,
         document,
     ),
-    components(schemas(ErrorBody, routes::scans::ReportFormat)),
+    components(schemas(ErrorBody, routes::scans::ReportFormat, routes::alerts::AlertState)),
     modifiers(&Secured),
     tags(
         (name = "scans", description = "Start and follow scans; their reports"),

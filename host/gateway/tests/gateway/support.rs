@@ -454,7 +454,7 @@ fn checks() -> Vec<CheckMeta> {
                 "service": if n == 0 { "s3" } else { "iam" },
                 "resource_kinds": ["aws:s3:bucket"],
                 "remediation": {"text": "fix it"},
-                "references": [{"framework": "cis-aws-3.0", "control": "2.1.1"}],
+                "references": [{"framework": "cis-aws-3.0", "control": if n == 0 { "2.1.1" } else { "1.5" }}],
                 "equivalents": []
             }))
             .expect("check")
