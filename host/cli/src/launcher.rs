@@ -13,7 +13,9 @@ use lgp_model::PluginKind;
 use lgp_pipeline::{CollectingScan, Collection, DEFAULT_COLLECT_CONCURRENCY, Scanner};
 use lgp_runtime::Plugin;
 use lgp_store::{ScanStatus, ScanUpdate, Store};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::task::AbortHandle;
 
 /// The account id that names the bundled demo account on a server started with `--demo`.
 pub const DEMO_ACCOUNT: &str = "demo";
@@ -35,6 +37,8 @@ pub struct PipelineLauncher {
     collectors: Vec<Plugin>,
     store: Arc<dyn Store>,
     access: AccountAccess,
+    /// The collections running in this process, by tenant and scan, to stop on cancel.
+    running: Arc<Mutex<HashMap<(TenantId, String), AbortHandle>>>,
 }
 
 impl PipelineLauncher {
@@ -50,6 +54,7 @@ impl PipelineLauncher {
                 .collect(),
             store: platform.services.store.clone(),
             access,
+            running: Arc::default(),
         }
     }
 
@@ -118,10 +123,17 @@ impl ScanLauncher for PipelineLauncher {
             .await
             .map_err(|e| LaunchError::Failed(e.into()))?;
         let (store, tenant, scan_id) = (self.store.clone(), tenant.clone(), started.scan_id);
+        let key = (tenant.clone(), scan_id.clone());
+        lock(&self.running).insert(key.clone(), started.collection.abort_handle());
+        let running = self.running.clone();
         let id = scan_id.clone();
         tokio::spawn(async move {
-            let error = match started.collection.await {
+            let outcome = started.collection.await;
+            lock(&running).remove(&key);
+            let error = match outcome {
                 Ok(Ok(_)) => return,
+                // Cancelled through the API: the scan is already marked so.
+                Err(e) if e.is_cancelled() => return,
                 Ok(Err(e)) => e.to_string(),
                 Err(e) => format!("the collection task ended abnormally: {e}"),
             };
@@ -138,4 +150,15 @@ impl ScanLauncher for PipelineLauncher {
         });
         Ok(scan_id)
     }
+
+    async fn cancel(&self, tenant: &TenantId, scan_id: &str) {
+        if let Some(collection) = lock(&self.running).remove(&(tenant.clone(), scan_id.to_owned()))
+        {
+            collection.abort();
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }

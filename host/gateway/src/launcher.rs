@@ -74,6 +74,14 @@ pub trait ScanLauncher: Send + Sync {
     /// is recorded (its progress is then read from the store, its events from the bus). The
     /// account must be `tenant`'s: another tenant's account is [`LaunchError::UnknownAccount`].
     async fn start(&self, tenant: &TenantId, request: ScanStart) -> Result<String, LaunchError>;
+
+    /// Stops the collection of `tenant`'s scan `scan_id` if it runs in this process. Called
+    /// after the scan was marked cancelled in the store (which already keeps it from
+    /// completing, on any replica), so this only saves the remaining AWS calls. Default: nothing
+    /// to stop.
+    async fn cancel(&self, tenant: &TenantId, scan_id: &str) {
+        let _ = (tenant, scan_id);
+    }
 }
 
 #[cfg(test)]

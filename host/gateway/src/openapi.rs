@@ -20,6 +20,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
         routes::scans::list,
         routes::scans::get,
         routes::scans::start,
+        routes::scans::cancel,
         routes::scans::report,
         routes::findings::list,
         routes::findings::get,

@@ -20,6 +20,7 @@ pub(crate) fn v1() -> Router<AppState> {
     Router::new()
         .route("/v1/scans", get(scans::list).post(scans::start))
         .route("/v1/scans/{scan_id}", get(scans::get))
+        .route("/v1/scans/{scan_id}/cancel", post(scans::cancel))
         .route("/v1/scans/{scan_id}/reports/{format}", get(scans::report))
         .route("/v1/findings", get(findings::list))
         .route("/v1/findings/{result_id}", get(findings::get))

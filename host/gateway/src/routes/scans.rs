@@ -7,7 +7,7 @@ use crate::{ApiError, AppState, LaunchError, PageBody, ScanStart};
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use lgp_store::Scan;
+use lgp_store::{Scan, ScanStatus, ScanUpdate};
 use lgp_tenant::Permission;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -85,6 +85,46 @@ pub(crate) async fn start(
         axum::Json(ScanAccepted { scan_id }),
     )
         .into_response())
+}
+
+/// `POST /v1/scans/{scan_id}/cancel`: stops a running scan. It is marked `cancelled` (so it never
+/// completes, raises no report, and its collection stops where it runs); results already stored
+/// stay.
+#[utoipa::path(post, path = "/v1/scans/{scan_id}/cancel", tag = "scans",
+    params(("scan_id" = String, Path, description = "The scan id")),
+    responses(
+        (status = 200, description = "The scan, now cancelled", body = Object),
+        (status = 404, description = "No such scan for the tenant", body = crate::ErrorBody),
+        (status = 409, description = "The scan is no longer running", body = crate::ErrorBody)))]
+pub(crate) async fn cancel(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(scan_id): Path<String>,
+) -> Result<axum::Json<Scan>, ApiError> {
+    let caller = auth.require(Permission::Scan)?;
+    let scan = state.store().get_scan(caller.tenant(), &scan_id).await?;
+    if !matches!(scan.status, ScanStatus::Pending | ScanStatus::Running) {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "scan_not_running",
+            format!("the scan is {:?}, not running", scan.status).to_lowercase(),
+        ));
+    }
+    let cancelled = state
+        .store()
+        .update_scan(
+            caller.tenant(),
+            &scan_id,
+            &ScanUpdate {
+                status: Some(ScanStatus::Cancelled),
+                finished_at: Some(time::OffsetDateTime::now_utc()),
+                ..ScanUpdate::default()
+            },
+        )
+        .await?;
+    state.launcher().cancel(caller.tenant(), &scan_id).await;
+    tracing::info!(tenant = %caller.tenant(), %scan_id, "scan cancelled");
+    Ok(axum::Json(cancelled))
 }
 
 /// A report format.

@@ -117,6 +117,7 @@ fn routes() -> Vec<(Method, &'static str, Role, Option<Value>)> {
             Some(json!({"account_id": ACCOUNT})),
         ),
         (Method::GET, "/v1/scans/SCAN", Role::Viewer, None),
+        (Method::POST, "/v1/scans/SCAN/cancel", Role::Analyst, None),
         (
             Method::GET,
             "/v1/scans/SCAN/reports/json",

@@ -111,6 +111,7 @@ async fn the_openapi_document_lists_every_route() {
         ("get", "/v1/scans"),
         ("post", "/v1/scans"),
         ("get", "/v1/scans/{scan_id}"),
+        ("post", "/v1/scans/{scan_id}/cancel"),
         ("get", "/v1/scans/{scan_id}/reports/{format}"),
         ("get", "/v1/findings"),
         ("get", "/v1/findings/{result_id}"),

@@ -404,3 +404,43 @@ async fn findings_filter_by_framework_and_control_and_page_across_their_checks()
         assert_eq!(error_code(response).await, code, "{bad}");
     }
 }
+
+#[tokio::test]
+async fn a_running_scan_is_cancelled_once_and_only_by_its_tenant() {
+    let server = Server::start().await;
+    let scan_id = server.start_scan("acme").await;
+    let analyst = server.token("acme", Role::Analyst);
+    let cancel = |token: String| {
+        let url = format!("{}/v1/scans/{scan_id}/cancel", server.base);
+        let http = server.http.clone();
+        async move {
+            http.post(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("request")
+        }
+    };
+    let other = cancel(server.token("globex", Role::Analyst)).await;
+    assert_eq!(
+        other.status(),
+        404,
+        "another tenant's scan does not exist for it"
+    );
+    let viewer = cancel(server.token("acme", Role::Viewer)).await;
+    assert_eq!(viewer.status(), 403);
+
+    let cancelled = cancel(analyst.clone()).await;
+    assert_eq!(cancelled.status(), 200);
+    let body: Value = cancelled.json().await.expect("JSON");
+    assert_eq!(body["status"], "cancelled");
+    assert!(body["finished_at"].is_string());
+    let stored = server
+        .get_json(&format!("/v1/scans/{scan_id}"), &analyst)
+        .await;
+    assert_eq!(stored["status"], "cancelled");
+
+    let again = cancel(analyst).await;
+    assert_eq!(again.status(), 409);
+    assert_eq!(error_code(again).await, "scan_not_running");
+}
