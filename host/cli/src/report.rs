@@ -43,15 +43,16 @@ impl ReportFormat {
     }
 }
 
-/// Reads the stored reports of `scan_id` in `formats` and writes them into `out`; returns the
-/// paths written, in the order of `formats`. A missing report names the report plugin.
+/// Reads the stored reports of `scan_id` in `formats` and writes them into `out`, one at a time;
+/// returns the paths written, in the order of `formats`. A missing report names the report
+/// plugin.
 pub async fn write_reports(
     store: &dyn Store,
     tenant: &TenantId,
     scan_id: &str,
     formats: &[ReportFormat],
     out: &Path,
-) -> anyhow::Result<Vec<(ReportFormat, PathBuf, Vec<u8>)>> {
+) -> anyhow::Result<Vec<(ReportFormat, PathBuf)>> {
     use anyhow::Context;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let mut written = Vec::with_capacity(formats.len());
@@ -67,7 +68,7 @@ pub async fn write_reports(
         };
         let path = out.join(format.file_name(scan_id));
         std::fs::write(&path, &body).with_context(|| format!("cannot write {}", path.display()))?;
-        written.push((format, path, body));
+        written.push((format, path));
     }
     Ok(written)
 }

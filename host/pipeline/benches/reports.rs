@@ -9,31 +9,17 @@
 //! (VmHWM, reset before). `cargo bench -p lgp-pipeline --bench reports -- 10000 100000`.
 //! Numbers go to docs/benchmarks.md.
 
-use lgp_bus::{InProcessBus, InProcessConfig};
-use lgp_crypto::{MasterKey, TenantCipher};
+mod support;
+
 use lgp_events::{Event, EventType, TenantId};
 use lgp_model::{CheckMeta, PluginKind, Status};
-use lgp_pipeline::{Router, RouterConfig, Services};
-use lgp_runtime::{Runtime, RuntimeConfig, Trust};
-use lgp_store::{NewResult, Scan, ScanCounters, ScanStatus, SqliteStore, Store};
-use std::sync::Arc;
+use lgp_pipeline::{Router, RouterConfig};
+use lgp_store::{NewResult, Scan, ScanCounters, ScanStatus, Store};
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 
 const ACCOUNT: &str = "111122223333";
 const FORMATS: [&str; 4] = ["json", "csv", "html", "ocsf"];
-
-fn status_line(key: &str) -> Option<f64> {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()?
-        .lines()
-        .find(|l| l.starts_with(key))?
-        .split_whitespace()
-        .nth(1)?
-        .parse::<f64>()
-        .ok()
-        .map(|kb| kb / 1024.0)
-}
 
 /// Resets the peak RSS to the current RSS (Linux: `5` into clear_refs).
 fn reset_peak() {
@@ -85,27 +71,14 @@ async fn seed(store: &dyn Store, tenant: &TenantId, scan_id: &str, results: &[Ne
 
 async fn run(n: usize) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let config = InProcessConfig::default();
-    let services = Services {
-        retry: config.retry,
-        bus: Arc::new(InProcessBus::new(config)),
-        store: Arc::new(SqliteStore::open(dir.path().join("lgp.db")).expect("store")),
-        cipher: TenantCipher::new(&MasterKey::generate().expect("key")),
-    };
-    let runtime = Runtime::new(RuntimeConfig::default(), None).expect("runtime");
-    let mut plugins = Vec::new();
-    for b in lgp_builtins::BUILTINS {
-        let plugin = runtime
-            .load(b.name, b.wasm, Trust::Trusted)
-            .await
-            .expect("builtin loads");
-        // The rules give the report its checks; of the handlers, only the report plugin runs.
-        if plugin.kind() == PluginKind::Rule || b.name == "reports" {
-            plugins.push(plugin);
-        }
-    }
-    let mut checks: Vec<CheckMeta> = plugins.iter().flat_map(|p| p.checks().to_vec()).collect();
-    checks.sort_by(|a, b| a.id.cmp(&b.id));
+    let services = support::embedded_services(dir.path());
+    // The rules give the report its checks; of the handlers, only the report plugin runs.
+    let plugins: Vec<_> = support::builtins()
+        .await
+        .into_iter()
+        .filter(|p| p.kind() == PluginKind::Rule || p.name() == "reports")
+        .collect();
+    let checks = lgp_pipeline::checks_of(&plugins);
     let tenant = TenantId::new("bench").expect("tenant");
     // Scan ids order scans: the second must sort after the first.
     let first = ulid::Ulid::new();
@@ -128,7 +101,7 @@ async fn run(n: usize) {
         .await
         .expect("subscribe");
     reset_peak();
-    let rss_before = status_line("VmRSS:").unwrap_or(0.0);
+    let rss_before = support::status_mib("VmRSS:");
     let t = Instant::now();
     let completed = Event::new(
         EventType::ComplianceScanCompleted,
@@ -151,7 +124,7 @@ async fn run(n: usize) {
         Some(second.as_str())
     );
     let elapsed = t.elapsed();
-    let peak = status_line("VmHWM:").unwrap_or(0.0);
+    let peak = support::status_mib("VmHWM:");
     let mut sizes = Vec::new();
     for format in FORMATS {
         let body = services

@@ -5,14 +5,12 @@
 //! `cargo bench -p lgp-pipeline --bench scan -- 10000 100000`; prints resources/s and the peak
 //! RSS of the process (VmHWM). Numbers go to docs/benchmarks.md.
 
-use lgp_bus::{InProcessBus, InProcessConfig};
-use lgp_crypto::{MasterKey, TenantCipher};
+mod support;
+
 use lgp_events::TenantId;
 use lgp_model::{PluginKind, Resource};
-use lgp_pipeline::{Router, RouterConfig, ScanRequest, Scanner, Services};
-use lgp_runtime::{Runtime, RuntimeConfig, Trust};
-use lgp_store::{ScanStatus, SqliteStore};
-use std::sync::Arc;
+use lgp_pipeline::{Router, RouterConfig, ScanRequest, Scanner};
+use lgp_store::ScanStatus;
 use std::time::{Duration, Instant};
 
 const DEMO: &str = include_str!("../../../plugins/rules-s3/fixtures/buckets.json");
@@ -29,37 +27,10 @@ fn synthetic(n: usize) -> Vec<Resource> {
         .collect()
 }
 
-fn peak_rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
 async fn run(n: usize) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let config = InProcessConfig::default();
-    let services = Services {
-        retry: config.retry,
-        bus: Arc::new(InProcessBus::new(config)),
-        store: Arc::new(SqliteStore::open(dir.path().join("lgp.db")).expect("store")),
-        cipher: TenantCipher::new(&MasterKey::generate().expect("key")),
-    };
-    let runtime = Runtime::new(RuntimeConfig::default(), None).expect("runtime");
-    let mut plugins = Vec::new();
-    for b in lgp_builtins::BUILTINS {
-        plugins.push(
-            runtime
-                .load(b.name, b.wasm, Trust::Trusted)
-                .await
-                .expect("builtin loads"),
-        );
-    }
+    let services = support::embedded_services(dir.path());
+    let plugins = support::builtins().await;
     let rules = plugins
         .iter()
         .filter(|p| p.kind() == PluginKind::Rule)
@@ -98,7 +69,7 @@ async fn run(n: usize) {
         n as f64 / elapsed.as_secs_f64(),
         collected.as_secs_f64(),
         scan.counters.results,
-        peak_rss_mib()
+        support::status_mib("VmHWM:")
     );
     router.shutdown().await;
 }

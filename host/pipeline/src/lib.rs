@@ -54,7 +54,7 @@ pub use collect::{
 pub use diff::{InventoryDiff, ModifiedResource, diff_inventory};
 pub use error::PipelineError;
 pub use payload::{DiscoveredBatch, ResultEvent, ServiceError};
-pub use router::{Router, RouterConfig};
+pub use router::{Router, RouterConfig, checks_of};
 pub use scan::{ScanRequest, Scanner};
 pub use services::Services;
 

@@ -36,6 +36,26 @@ impl StoreQuery {
             .map_err(to_service_error)
     }
 
+    /// One page of the stored results `scan_id` was the last to see (of `check_id` only, when
+    /// set), ordered by check then resource.
+    async fn results_of(
+        &self,
+        scan_id: &str,
+        check_id: Option<String>,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<lgp_store::Page<ResultRecord>, ServiceError> {
+        let filter = ResultFilter {
+            scan_id: Some(scan_id.to_owned()),
+            check_id,
+            ..ResultFilter::default()
+        };
+        self.store
+            .list_results(&self.tenant, &filter, &page_request(cursor, limit))
+            .await
+            .map_err(to_service_error)
+    }
+
     /// The newest completed scan of the same account before `scan_id`, if any.
     async fn previous_of(&self, scan_id: &str) -> Result<Option<String>, ServiceError> {
         let mut cached = self.previous.lock().await;
@@ -97,20 +117,9 @@ impl TenantQuery for StoreQuery {
         if q.cursor.is_none() {
             self.known_scan(&q.scan_id).await?;
         }
-        let filter = ResultFilter {
-            scan_id: Some(q.scan_id.clone()),
-            check_id: q.check_id.clone(),
-            ..ResultFilter::default()
-        };
         let page = self
-            .store
-            .list_results(
-                &self.tenant,
-                &filter,
-                &page_request(q.cursor.as_deref(), q.limit),
-            )
-            .await
-            .map_err(to_service_error)?;
+            .results_of(&q.scan_id, q.check_id.clone(), q.cursor.as_deref(), q.limit)
+            .await?;
         Ok(QueryPage {
             items: page
                 .items
@@ -148,19 +157,9 @@ impl TenantQuery for StoreQuery {
     async fn results(&self, q: &ResultQuery) -> Result<QueryPage<ScanResult>, ServiceError> {
         // Also proves the scan is the tenant's, on every page.
         let previous = self.previous_of(&q.scan_id).await?;
-        let filter = ResultFilter {
-            scan_id: Some(q.scan_id.clone()),
-            ..ResultFilter::default()
-        };
         let page = self
-            .store
-            .list_results(
-                &self.tenant,
-                &filter,
-                &page_request(q.cursor.as_deref(), q.limit),
-            )
-            .await
-            .map_err(to_service_error)?;
+            .results_of(&q.scan_id, None, q.cursor.as_deref(), q.limit)
+            .await?;
         Ok(QueryPage {
             items: page
                 .items

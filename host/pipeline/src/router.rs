@@ -29,8 +29,9 @@ impl Default for RouterConfig {
     }
 }
 
-/// The checks of the rule plugins, ordered by id: what handlers' `query.checks` answers.
-fn checks_of(plugins: &[Plugin]) -> std::sync::Arc<[lgp_model::CheckMeta]> {
+/// The checks of the rule plugins among `plugins`, ordered by id: what handlers'
+/// `query.checks` answers, and what the API lists.
+pub fn checks_of(plugins: &[Plugin]) -> std::sync::Arc<[lgp_model::CheckMeta]> {
     let mut checks: Vec<lgp_model::CheckMeta> = plugins
         .iter()
         .filter(|p| p.kind() == PluginKind::Rule)

@@ -31,25 +31,16 @@ impl ResultSource for HostSource {
         scan_id: &str,
         each: &mut dyn FnMut(&ScanResult) -> Result<(), ReportError>,
     ) -> Result<(), ReportError> {
-        let mut cursor: Option<String> = None;
-        loop {
-            let page = query::results(scan_id, cursor.as_deref(), PAGE)?;
-            page.items.iter().try_for_each(&mut *each)?;
-            match page.next {
-                Some(next) => cursor = Some(next),
-                None => return Ok(()),
-            }
-        }
+        query::for_each_result(scan_id, PAGE, each)
     }
 }
 
 /// Reads the scan, the previous scan of the same account, and the catalogue.
 pub fn inputs(scan_id: &str) -> Result<Inputs, HostError> {
     let scan = query::scan(scan_id)?;
-    let previous = match query::previous_scan(scan_id)? {
-        Some(id) => Some(query::scan(&id)?).filter(|p| p.account == scan.account),
-        None => None,
-    };
+    let previous = query::previous_scan(scan_id)?
+        .map(|id| query::scan(&id))
+        .transpose()?;
     Ok(Inputs {
         scan,
         previous,

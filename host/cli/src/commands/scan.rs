@@ -96,8 +96,12 @@ pub async fn execute(
     let results = all_results(store.as_ref(), tenant, &scan_id).await?;
     let written = report::write_reports(store.as_ref(), tenant, &scan_id, formats, out).await?;
     if quiet {
-        if let Some((_, _, json)) = written.iter().find(|(f, ..)| *f == ReportFormat::Json) {
-            println!("{}", String::from_utf8_lossy(json));
+        if let Some((_, json)) = written.iter().find(|(f, _)| *f == ReportFormat::Json) {
+            let mut report = std::fs::File::open(json)
+                .with_context(|| format!("cannot read {}", json.display()))?;
+            std::io::copy(&mut report, &mut std::io::stdout().lock())
+                .context("cannot print the report")?;
+            println!();
         }
     } else {
         println!(
@@ -114,7 +118,7 @@ pub async fn execute(
         for (invocation, error) in &started.collector_failures {
             println!("collector failure {invocation}: {error}");
         }
-        for (format, path, _) in &written {
+        for (format, path) in &written {
             println!("{} report written to {}", format.name(), path.display());
         }
     }

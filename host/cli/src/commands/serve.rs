@@ -36,12 +36,7 @@ pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let verifier = Verifier::new(&AuthConfig::from_env())
         .context("lgp serve needs token verification configured")?;
     let platform = Platform::embedded(global).await?;
-    let mut checks: Vec<_> = platform
-        .plugins
-        .iter()
-        .flat_map(|p| p.checks().iter().cloned())
-        .collect();
-    checks.sort_by(|a, b| a.id.cmp(&b.id));
+    let checks = lgp_pipeline::checks_of(&platform.plugins).to_vec();
     let launcher: Arc<dyn ScanLauncher> = Arc::new(PipelineLauncher::new(
         &platform,
         AccountAccess {

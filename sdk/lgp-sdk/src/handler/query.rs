@@ -221,18 +221,16 @@ pub fn results(
 }
 
 /// Every result `scan_id` was the last to see, page by page (`limit` per page), handed to `each`
-/// in order; stops at the first error.
-pub fn for_each_result(
+/// in order; stops at the first error, the host's or `each`'s.
+pub fn for_each_result<E: From<HostError>>(
     scan_id: &str,
     limit: u32,
-    mut each: impl FnMut(ScanResult) -> Result<(), HostError>,
-) -> Result<(), HostError> {
+    mut each: impl FnMut(&ScanResult) -> Result<(), E>,
+) -> Result<(), E> {
     let mut cursor: Option<String> = None;
     loop {
         let page = results(scan_id, cursor.as_deref(), limit)?;
-        for r in page.items {
-            each(r)?;
-        }
+        page.items.iter().try_for_each(&mut each)?;
         match page.next {
             Some(next) => cursor = Some(next),
             None => return Ok(()),
