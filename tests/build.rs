@@ -6,7 +6,8 @@ use std::fmt::Write;
 use std::path::Path;
 
 fn main() {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let here_dir = manifest_dir();
+    let here = Path::new(&here_dir);
     let artifacts =
         lgp_wasm_build::build_workspace(&here.join("guests/Cargo.toml"), &[&here.join("../wit")]);
     let mut consts = String::new();
@@ -21,4 +22,11 @@ fn main() {
         .expect("writing to a String cannot fail");
     }
     lgp_wasm_build::write_out("guests.rs", &consts);
+}
+
+/// This package's directory, read when the script runs: a build script compiled in one checkout
+/// may be reused by cargo for another checkout of the same workspace, so the path must not be
+/// baked in at compile time.
+fn manifest_dir() -> String {
+    std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR for build scripts")
 }

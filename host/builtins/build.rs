@@ -5,7 +5,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = Path::new(&manifest_dir()).join("../..");
     let artifacts = lgp_wasm_build::build_workspace(
         &root.join("plugins/Cargo.toml"),
         &[&root.join("sdk"), &root.join("wit")],
@@ -23,4 +23,11 @@ fn main() {
     }
     table.push_str("];\n");
     lgp_wasm_build::write_out("builtins.rs", &table);
+}
+
+/// This package's directory, read when the script runs: a build script compiled in one checkout
+/// may be reused by cargo for another checkout of the same workspace, so the path must not be
+/// baked in at compile time.
+fn manifest_dir() -> String {
+    std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR for build scripts")
 }

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = Path::new(&manifest_dir()).join("../..");
     let sdk = root.join("sdk/lgp-sdk");
     let wit = root.join("wit");
     for watched in [&sdk, &wit, &root.join("Cargo.toml")] {
@@ -121,4 +121,11 @@ fn inherited(workspace: &str, table: &str, key: &str) -> String {
         }
     }
     panic!("the SDK inherits `{key}` but {table} of the workspace manifest has no such line")
+}
+
+/// This package's directory, read when the script runs: a build script compiled in one checkout
+/// may be reused by cargo for another checkout of the same workspace, so the path must not be
+/// baked in at compile time.
+fn manifest_dir() -> String {
+    std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR for build scripts")
 }

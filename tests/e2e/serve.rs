@@ -4,76 +4,17 @@
 //! tenant B's socket hears nothing of it and B cannot see A's scan. SIGTERM stops the server
 //! cleanly.
 
+use crate::served::{PATIENCE, Server, get, token};
 use futures::StreamExt;
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 
-const LGP: &str = env!("CARGO_BIN_EXE_lgp-under-test");
-const SECRET: &str = "an e2e secret of at least thirty-two bytes";
-/// How long any one step may take on a loaded machine before the test gives up.
-const PATIENCE: Duration = Duration::from_secs(60);
-
 type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-/// A running `lgp serve`, killed if the test fails before stopping it.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `lgp serve --demo` on a free loopback port and waits for its "listening" line.
-fn serve(data: &std::path::Path) -> Server {
-    let mut child = Command::new(LGP)
-        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
-        .env("LGP_DATA_DIR", data)
-        .env("LGP_JWT_SECRET", SECRET)
-        .env_remove("LGP_REDIS_URL")
-        .env_remove("LGP_STORE")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("lgp serve starts");
-    let stderr = child.stderr.take().expect("stderr");
-    let mut lines = BufReader::new(stderr).lines();
-    let base = loop {
-        let line = lines
-            .next()
-            .expect("lgp serve said where it listens before exiting")
-            .expect("stderr line");
-        if let Some(url) = line.strip_prefix("lgp serve: listening on ") {
-            break url.trim().to_owned();
-        }
-    };
-    // Keep draining stderr so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Server { child, base }
-}
-
-fn token(tenant: &str, role: &str) -> String {
-    let out = Command::new(LGP)
-        .args(["token", "--tenant", tenant, "--role", role])
-        .env("LGP_JWT_SECRET", SECRET)
-        .output()
-        .expect("lgp token runs");
-    assert!(out.status.success(), "{out:?}");
-    String::from_utf8(out.stdout)
-        .expect("utf-8")
-        .trim()
-        .to_owned()
-}
 
 async fn socket(server: &Server, tenant: &str, token: &str) -> Socket {
     let url = format!("{}/ws/{tenant}", server.base.replacen("http", "ws", 1));
@@ -101,23 +42,10 @@ async fn next_event(socket: &mut Socket, wait: Duration) -> Option<Value> {
     }
 }
 
-async fn get(
-    http: &reqwest::Client,
-    server: &Server,
-    path: &str,
-    token: &str,
-) -> reqwest::Response {
-    http.get(format!("{}{path}", server.base))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("request")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tenant_scans_through_the_api_and_watches_it_live_while_another_sees_nothing() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let server = serve(&dir.path().join("data"));
+    let server = Server::start(&dir.path().join("data"), &[]);
     let http = reqwest::Client::new();
     let (a, b) = (token("acme", "analyst"), token("globex", "analyst"));
     let mut a_socket = socket(&server, "acme", &a).await;

@@ -1,6 +1,7 @@
 //! Command-line arguments. Every option also reads its `LGP_*` environment variable.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 
 /// LG-Protect: cloud security posture for AWS, with every check a sandboxed WebAssembly plugin.
@@ -56,6 +57,42 @@ pub struct Global {
         default_value = lgp_store_dynamodb::DEFAULT_TABLE_PREFIX
     )]
     pub table_prefix: String,
+    /// Limits on plugins and tenants' uploads.
+    #[command(flatten)]
+    pub plugins: PluginSettings,
+}
+
+/// Limits on plugin invocations and on what tenants upload.
+#[derive(Debug, Clone, Args)]
+pub struct PluginSettings {
+    /// Wall-clock bound of one plugin invocation, in milliseconds.
+    #[arg(
+        long,
+        global = true,
+        env = "LGP_PLUGIN_TIMEOUT_MS",
+        default_value_t = 10_000
+    )]
+    pub plugin_timeout_ms: u64,
+    /// Largest plugin component a tenant may upload, in bytes.
+    #[arg(long, global = true, env = "LGP_PLUGIN_MAX_BYTES", default_value_t = 32 << 20)]
+    pub plugin_max_bytes: usize,
+    /// Plugin versions a tenant may keep stored.
+    #[arg(
+        long,
+        global = true,
+        env = "LGP_PLUGIN_MAX_COUNT",
+        default_value_t = 20
+    )]
+    pub plugin_max_count: usize,
+    /// Total bytes of a tenant's stored plugin components.
+    #[arg(long, global = true, env = "LGP_PLUGIN_MAX_TOTAL_BYTES", default_value_t = 256 << 20)]
+    pub plugin_max_total_bytes: u64,
+    /// Milliseconds of plugin time each tenant's uploaded plugins earn per second.
+    #[arg(long, global = true, env = "LGP_TENANT_CPU_MS_PER_SECOND", default_value_t = NonZeroU32::new(500).expect("non-zero"))]
+    pub tenant_cpu_ms_per_second: NonZeroU32,
+    /// Milliseconds of plugin time a tenant's uploaded plugins may spend at once.
+    #[arg(long, global = true, env = "LGP_TENANT_CPU_BURST_MS", default_value_t = NonZeroU32::new(10_000).expect("non-zero"))]
+    pub tenant_cpu_burst_ms: NonZeroU32,
 }
 
 /// Store backends.
@@ -238,11 +275,14 @@ pub enum PluginCommand {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
-    /// List the built-in plugins.
+    /// List the built-in plugins, or with `--server` the tenant's uploaded plugins there.
     List {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// An LG-Protect server: list the uploaded plugins of the token's tenant there.
+        #[arg(long, env = "LGP_SERVER")]
+        server: Option<String>,
     },
     /// Scaffold a plugin crate in a new directory NAME: an example, its tests (and, for a rule,
     /// fixtures), and a copy of the SDK and the WIT contract so it builds anywhere, without lgp.
@@ -277,11 +317,51 @@ pub enum PluginCommand {
         #[arg(long)]
         update: bool,
     },
-    /// Upload a plugin to a server.
+    /// Upload a rule plugin component to a server, for the token's tenant (`LGP_TOKEN`), and
+    /// show the server's verdict. It runs from the tenant's next scan.
     Upload {
-        /// Plugin path.
+        /// The .wasm file (e.g. what `lgp plugin build` produced).
         plugin: PathBuf,
+        /// Where to upload.
+        #[command(flatten)]
+        remote: Remote,
+        /// The name the component must describe itself with (default: whatever it says).
+        #[arg(long)]
+        name: Option<String>,
+        /// The version the component must describe itself with (default: whatever it says).
+        #[arg(long)]
+        version: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
     },
+    /// Enable an uploaded plugin version on a server (from the next scan).
+    Enable(RemoteVersion),
+    /// Disable an uploaded plugin version on a server (from the next scan; the highest enabled
+    /// version of the name, if any, runs instead).
+    Disable(RemoteVersion),
+    /// Delete an uploaded plugin version from a server.
+    Delete(RemoteVersion),
+}
+
+/// A server to talk to, as the tenant of the bearer token in `LGP_TOKEN`.
+#[derive(Debug, Clone, Args)]
+pub struct Remote {
+    /// The LG-Protect server's base URL, e.g. `https://lgp.example.com`.
+    #[arg(long, env = "LGP_SERVER")]
+    pub server: String,
+}
+
+/// One uploaded plugin version on a server.
+#[derive(Debug, Clone, Args)]
+pub struct RemoteVersion {
+    /// The plugin's name.
+    pub name: String,
+    /// The version.
+    pub version: String,
+    /// Where it is.
+    #[command(flatten)]
+    pub remote: Remote,
 }
 
 /// The kinds of plugin `lgp plugin new` scaffolds.

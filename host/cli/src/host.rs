@@ -30,10 +30,11 @@ pub fn compile_sandbox() -> anyhow::Result<CompileSandbox> {
 
 /// The runtime with the artifact cache in the data directory.
 pub fn runtime(global: &Global) -> anyhow::Result<Runtime> {
-    let config = RuntimeConfig {
+    let mut config = RuntimeConfig {
         cache_dir: Some(data_dir(global).join("artifacts")),
         ..RuntimeConfig::default()
     };
+    config.limits.timeout_ms = global.plugins.plugin_timeout_ms.max(1);
     Runtime::new(config, Some(compile_sandbox()?)).context("cannot start the plugin runtime")
 }
 

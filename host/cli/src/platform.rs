@@ -1,6 +1,7 @@
 //! The embedded platform a one-shot command runs on: SQLite store (or DynamoDB when
 //! `LGP_STORE=dynamodb`) and key in the data directory, the in-process bus (or Redis when
-//! `LGP_REDIS_URL` is set), the plugin runtime with the built-ins, and the router.
+//! `LGP_REDIS_URL` is set), the plugin runtime with the built-ins, the registry of tenants'
+//! uploaded plugins, and the router.
 
 use crate::args::{Global, StoreKind};
 use crate::host;
@@ -8,7 +9,8 @@ use anyhow::Context;
 use lgp_bus::{Bus, InProcessBus, InProcessConfig, RetryPolicy};
 use lgp_bus_redis::{RedisBus, RedisConfig};
 use lgp_crypto::{MasterKey, TenantCipher};
-use lgp_pipeline::{Router, RouterConfig, Scanner, Services};
+use lgp_pipeline::{Router, RouterConfig, Scanner, Services, TenantChecks, TenantQuota};
+use lgp_registry::{Registry, UploadLimits};
 use lgp_runtime::Plugin;
 use lgp_store::{SqliteStore, Store};
 use lgp_store_dynamodb::{DynamoConfig, DynamoStore};
@@ -76,6 +78,8 @@ pub struct Platform {
     pub services: Services,
     /// The loaded plugins.
     pub plugins: Vec<Plugin>,
+    /// Tenants' uploaded plugins, run on their own tenant's scans.
+    pub registry: Registry,
     /// The consumers; stopped when the platform is dropped or shut down.
     router: Router,
 }
@@ -98,10 +102,32 @@ impl Platform {
         };
         let runtime = host::runtime(global)?;
         let plugins = host::builtins(&runtime).await?;
-        let router = Router::start(services.clone(), &plugins, RouterConfig::default()).await?;
+        let settings = &global.plugins;
+        let registry = Registry::new(
+            services.store.clone(),
+            runtime,
+            &plugins,
+            UploadLimits {
+                max_component_bytes: settings.plugin_max_bytes,
+                max_plugins: settings.plugin_max_count,
+                max_total_bytes: settings.plugin_max_total_bytes,
+                ..UploadLimits::default()
+            },
+        );
+        let config = RouterConfig {
+            tenant_plugins: Some(registry.clone()),
+            tenant_quota: TenantQuota {
+                cpu_millis_per_second: settings.tenant_cpu_ms_per_second,
+                cpu_burst_millis: settings.tenant_cpu_burst_ms,
+                ..TenantQuota::default()
+            },
+            ..RouterConfig::default()
+        };
+        let router = Router::start(services.clone(), &plugins, config).await?;
         Ok(Platform {
             services,
             plugins,
+            registry,
             router,
         })
     }
@@ -113,7 +139,15 @@ impl Platform {
             .iter()
             .filter(|p| p.kind() == lgp_model::PluginKind::Rule)
             .count();
-        Scanner::new(self.services.clone(), rules)
+        Scanner::new(self.services.clone(), rules).with_tenant_plugins(self.registry.clone())
+    }
+
+    /// The checks that run for each tenant.
+    pub fn checks(&self) -> TenantChecks {
+        TenantChecks::new(
+            lgp_pipeline::checks_of(&self.plugins),
+            Some(self.registry.clone()),
+        )
     }
 
     /// Lets the consumers finish what is in flight (handlers reacting to the last events of a

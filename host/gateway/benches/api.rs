@@ -141,7 +141,8 @@ impl Server {
             bus: bus.clone(),
             verifier: Verifier::new(&auth).expect("verifier"),
             cipher: TenantCipher::new(&MasterKey::generate().expect("master key")),
-            checks: Vec::new(),
+            checks: lgp_pipeline::TenantChecks::new(Vec::new().into(), None),
+            plugins: None,
             catalogue: lgp_frameworks::Catalogue::builtin(),
             launcher: Arc::new(NoScans),
             config: GatewayConfig {

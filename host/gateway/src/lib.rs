@@ -11,7 +11,8 @@
 //! The gateway is built from the platform's parts ([`Gateway`]): the store, the bus, the token
 //! verifier, the tenant cipher (to open the audit trail), the checks and frameworks, and a
 //! [`ScanLauncher`] that starts scans. It deliberately does not run scans, plugins or bus
-//! consumers itself, or mint tokens; plugin upload and scan cancellation are not built yet.
+//! consumers itself, or mint tokens. Tenants' plugin uploads go to the platform's
+//! [`lgp_registry::Registry`], which validates and compiles them outside the serving process.
 //!
 //! Each tenant's authenticated requests are rate limited (one bucket per tenant, 429 with
 //! `Retry-After` past it), and JSON bodies are capped in size (413 past it): see

@@ -60,7 +60,7 @@ pub fn router(state: &AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), metrics::track))
         .layer(from_fn(error::render))
         .layer(DefaultBodyLimit::max(state.config().body_limit));
-    routes::v1()
+    routes::v1(state.upload_limit())
         .route("/ws/{tenant_id}", get(ws::socket))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

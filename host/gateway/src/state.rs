@@ -8,6 +8,8 @@ use lgp_bus::Bus;
 use lgp_crypto::TenantCipher;
 use lgp_frameworks::Catalogue;
 use lgp_model::CheckMeta;
+use lgp_pipeline::TenantChecks;
+use lgp_registry::Registry;
 use lgp_store::Store;
 use lgp_tenant::Verifier;
 use std::sync::Arc;
@@ -23,8 +25,10 @@ pub struct Gateway {
     pub verifier: Verifier,
     /// Opens the sealed events of the audit trail.
     pub cipher: TenantCipher,
-    /// The checks of the loaded rule plugins.
-    pub checks: Vec<CheckMeta>,
+    /// The checks that run for each tenant.
+    pub checks: TenantChecks,
+    /// Tenants' uploaded plugins; `None`: this server takes no uploads (501).
+    pub plugins: Option<Registry>,
     /// The compliance frameworks (usually [`Catalogue::builtin`]).
     pub catalogue: &'static Catalogue,
     /// Starts scans.
@@ -74,8 +78,27 @@ impl AppState {
         &self.0.parts.cipher
     }
 
-    pub(crate) fn checks(&self) -> &[CheckMeta] {
-        &self.0.parts.checks
+    /// The checks that run for `tenant`.
+    pub(crate) async fn checks_of(
+        &self,
+        tenant: &lgp_events::TenantId,
+    ) -> Result<std::sync::Arc<[CheckMeta]>, crate::ApiError> {
+        Ok(self.0.parts.checks.of(tenant).await?)
+    }
+
+    pub(crate) fn plugins(&self) -> Option<&Registry> {
+        self.0.parts.plugins.as_ref()
+    }
+
+    /// The largest body `POST /v1/plugins` reads.
+    pub(crate) fn upload_limit(&self) -> usize {
+        self.0
+            .parts
+            .plugins
+            .as_ref()
+            .map_or(self.0.parts.config.body_limit, |r| {
+                r.limits().max_component_bytes
+            })
     }
 
     pub(crate) fn catalogue(&self) -> &'static Catalogue {

@@ -6,10 +6,10 @@
 //! state, nor any endpoint but its tenant's webhooks. The runtime decides whether the plugin's
 //! manifest earns them.
 
+use crate::TenantChecks;
 use crate::query::StoreQuery;
 use crate::reports::StoreReports;
 use lgp_events::{Event, EventId, EventType, TenantId};
-use lgp_model::CheckMeta;
 use lgp_notify::{Dispatcher, Envelope, Webhook};
 use lgp_runtime::{
     HandlerServices, MAX_QUERY_PAGE_ITEMS, Notification, Notifier, PluginState, QueryPage,
@@ -30,7 +30,7 @@ pub(crate) fn state_namespace(plugin: &str) -> String {
 pub(crate) fn handler_services(
     store: &Arc<dyn Store>,
     dispatcher: &Dispatcher,
-    checks: &Arc<[CheckMeta]>,
+    checks: &TenantChecks,
     tenant: &TenantId,
     plugin: &str,
     cause: &Event,
@@ -297,7 +297,7 @@ mod tests {
         handler_services(
             store,
             &dispatcher,
-            &Arc::from(Vec::new()),
+            &crate::TenantChecks::new(Vec::new().into(), None),
             &tenant(who),
             plugin,
             &cause,

@@ -3,18 +3,17 @@
 //! what they emit.
 
 use crate::Services;
+use crate::TenantChecks;
 use lgp_bus::Delivery;
 use lgp_events::{Event, EventId, EventType};
-use lgp_model::CheckMeta;
 use lgp_notify::Dispatcher;
 use lgp_runtime::{IncomingEvent, InvokeErrorKind, Plugin};
-use std::sync::Arc;
 
 /// Handles one delivery for one handler plugin; its notifications go out through `dispatcher`.
 pub(crate) async fn handle(
     s: &Services,
     dispatcher: &Dispatcher,
-    checks: &Arc<[CheckMeta]>,
+    checks: &TenantChecks,
     plugin: &Plugin,
     group: &str,
     delivery: Delivery,

@@ -26,11 +26,16 @@
 //!   access (live, replayed from a snapshot, or recording); AWS errors are counted in the scan's
 //!   summary per category, service and region and published as `system.service.error`.
 //!
+//! - Tenants' uploaded rule plugins (`lgp-registry`) run in their own group on their own
+//!   tenant's batches, with the set each scan took at its start, under per-tenant quotas on
+//!   concurrent batches and plugin time ([`TenantQuota`]).
+//!
 //! It does not render reports: the report plugin does, through the `query` and `reports`
 //! capabilities handlers are offered here.
 
 mod alerts;
 mod audit;
+mod checks;
 mod collect;
 mod completion;
 mod diff;
@@ -40,13 +45,16 @@ mod handlers;
 mod mutes;
 mod payload;
 mod query;
+mod quota;
 mod reports;
 mod router;
 mod rules;
 mod scan;
 mod services;
+mod tenant_rules;
 
 pub use alerts::{ALERT_ACKNOWLEDGED, ALERT_OPEN, ALERT_RESOLVED, acknowledge_alert};
+pub use checks::{TenantChecks, checks_of};
 pub use collect::{
     CollectedScan, CollectingScan, Collection, CollectionErrorEvent, DEFAULT_COLLECT_CONCURRENCY,
     StartedCollection, scan_scopes,
@@ -54,7 +62,8 @@ pub use collect::{
 pub use diff::{InventoryDiff, ModifiedResource, diff_inventory};
 pub use error::PipelineError;
 pub use payload::{DiscoveredBatch, ResultEvent, ServiceError};
-pub use router::{Router, RouterConfig, checks_of};
+pub use quota::TenantQuota;
+pub use router::{Router, RouterConfig};
 pub use scan::{ScanRequest, Scanner};
 pub use services::Services;
 

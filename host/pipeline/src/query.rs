@@ -17,8 +17,8 @@ use tokio::sync::Mutex;
 pub(crate) struct StoreQuery {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) tenant: TenantId,
-    /// The checks of the rule plugins that run for the tenant, ordered by id.
-    pub(crate) checks: Arc<[CheckMeta]>,
+    /// The checks of the rule plugins that run for each tenant.
+    pub(crate) checks: crate::TenantChecks,
     /// The inventory of the last scan read, kept for the invocation: the store returns a scan's
     /// inventory whole, so paging through it reads it once, not once per page.
     pub(crate) inventory: Mutex<Option<(String, Arc<[ResourceVersion]>)>>,
@@ -175,7 +175,7 @@ impl TenantQuery for StoreQuery {
     }
 
     async fn checks(&self) -> Result<Arc<[CheckMeta]>, ServiceError> {
-        Ok(self.checks.clone())
+        self.checks.of(&self.tenant).await.map_err(to_service_error)
     }
 }
 

@@ -1,8 +1,10 @@
 //! Consumers of the bus for every plugin, the audit trail and the alerts table.
 
 use crate::payload::ServiceError;
-use crate::rules::{self, RuleRoute};
+use crate::rules::{self, BuiltinRule};
+use crate::tenant_rules::{self, TenantRules};
 use crate::{PipelineError, Services, alerts, audit, handlers};
+use crate::{TenantQuota, quota::TenantQuotas};
 use lgp_bus::Delivery;
 use lgp_events::{Event, EventId, EventType};
 use lgp_model::PluginKind;
@@ -18,6 +20,11 @@ pub struct RouterConfig {
     pub workers_per_group: usize,
     /// How webhook deliveries of handlers' notifications are retried.
     pub webhook_retry: lgp_notify::RetryPolicy,
+    /// Tenants' uploaded rule plugins, each run on its own tenant's batches only; `None`: the
+    /// platform runs none (the scanner must then be given none either).
+    pub tenant_plugins: Option<lgp_registry::Registry>,
+    /// What each tenant's uploaded plugins may use.
+    pub tenant_quota: TenantQuota,
 }
 
 impl Default for RouterConfig {
@@ -25,20 +32,10 @@ impl Default for RouterConfig {
         RouterConfig {
             workers_per_group: 2,
             webhook_retry: lgp_notify::RetryPolicy::default(),
+            tenant_plugins: None,
+            tenant_quota: TenantQuota::default(),
         }
     }
-}
-
-/// The checks of the rule plugins among `plugins`, ordered by id: what handlers'
-/// `query.checks` answers, and what the API lists.
-pub fn checks_of(plugins: &[Plugin]) -> std::sync::Arc<[lgp_model::CheckMeta]> {
-    let mut checks: Vec<lgp_model::CheckMeta> = plugins
-        .iter()
-        .filter(|p| p.kind() == PluginKind::Rule)
-        .flat_map(|p| p.checks().iter().cloned())
-        .collect();
-    checks.sort_by(|a, b| a.id.cmp(&b.id));
-    checks.into()
 }
 
 /// The running consumers. Dropping it stops them.
@@ -60,7 +57,8 @@ impl std::fmt::Debug for Router {
 
 impl Router {
     /// Subscribes a group per plugin (`rule:<name>` on `inventory.discovered`, `handler:<name>`
-    /// on its subscriptions), the audit trail (`host:audit` on every event) and the alerts table
+    /// on its subscriptions), the tenants' uploaded rules when configured (`tenant-rules` on
+    /// `inventory.discovered`), the audit trail (`host:audit` on every event) and the alerts table
     /// (`host:alerts` on `alert.*`), and starts their consumers.
     pub async fn start(
         s: Services,
@@ -72,22 +70,23 @@ impl Router {
         let mut groups = vec![audit::GROUP.to_owned(), alerts::GROUP.to_owned()];
         let workers = config.workers_per_group.max(1);
         let mutes = std::sync::Arc::new(crate::mutes::MuteCache::default());
-        let checks = checks_of(plugins);
+        let checks =
+            crate::TenantChecks::new(crate::checks_of(plugins), config.tenant_plugins.clone());
         for plugin in plugins {
             match plugin.kind() {
                 PluginKind::Rule => {
-                    let route = RuleRoute::new(plugin.clone(), mutes.clone());
-                    let group = route.group();
+                    let rule = BuiltinRule::new(plugin.clone(), mutes.clone());
+                    let group = rule.route.group();
                     groups.push(group.clone());
                     for _ in 0..workers {
                         let mut sub = s
                             .bus
                             .subscribe(&group, &[EventType::InventoryDiscovered])
                             .await?;
-                        let (s, route) = (s.clone(), route.clone());
+                        let (s, rule) = (s.clone(), rule.clone());
                         tasks.spawn(async move {
                             while let Some(d) = sub.next().await {
-                                rules::handle(&s, &route, d).await;
+                                rules::handle(&s, &rule, d).await;
                             }
                         });
                     }
@@ -123,6 +122,23 @@ impl Router {
                 }
                 // Collectors are run by the scanner, not by events.
                 PluginKind::Collector => {}
+            }
+        }
+        if let Some(registry) = config.tenant_plugins {
+            let quotas = TenantQuotas::new(config.tenant_quota);
+            let rules = std::sync::Arc::new(TenantRules {
+                in_flight: std::sync::Arc::new(tokio::sync::Semaphore::new(quotas.in_flight())),
+                registry,
+                quotas,
+                mutes: mutes.clone(),
+            });
+            groups.push(tenant_rules::GROUP.to_owned());
+            for _ in 0..workers {
+                let sub = s
+                    .bus
+                    .subscribe(tenant_rules::GROUP, &[EventType::InventoryDiscovered])
+                    .await?;
+                tasks.spawn(tenant_rules::run(s.clone(), rules.clone(), sub));
             }
         }
         let sub = s.bus.subscribe(audit::GROUP, EventType::ALL).await?;

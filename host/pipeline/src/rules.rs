@@ -5,7 +5,7 @@ use crate::payload::{DiscoveredBatch, ResultEvent};
 use crate::{BOOKKEEPING, PipelineError, Services, completion};
 use lgp_bus::Delivery;
 use lgp_events::{Event, EventId, EventType, TenantId};
-use lgp_model::{Finding, Resource, Status};
+use lgp_model::{CheckMeta, Finding, Resource, Status};
 use lgp_mutelist::Target;
 use lgp_runtime::{EvaluationContext, Plugin};
 use lgp_store::{NewResult, ScanCounters, ScanUpdate, Transition};
@@ -13,9 +13,11 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use time::OffsetDateTime;
 
-/// A rule plugin and what routing needs to know of it.
+/// What routing and storing need to know of a rule plugin's checks.
 pub(crate) struct RuleRoute {
-    pub(crate) plugin: Plugin,
+    /// The plugin's name.
+    pub(crate) name: String,
+    checks: Vec<CheckMeta>,
     kinds: HashSet<String>,
     services: HashMap<String, String>,
     /// The mute rules, shared by every rule route of the router.
@@ -23,48 +25,78 @@ pub(crate) struct RuleRoute {
 }
 
 impl RuleRoute {
-    pub(crate) fn new(plugin: Plugin, mutes: Arc<MuteCache>) -> Arc<Self> {
-        let kinds = plugin
-            .checks()
-            .iter()
-            .flat_map(|c| c.resource_kinds.iter().cloned())
-            .collect();
-        let services = plugin
-            .checks()
-            .iter()
-            .map(|c| (c.id.clone(), c.service.clone()))
-            .collect();
-        Arc::new(RuleRoute {
-            plugin,
-            kinds,
-            services,
+    pub(crate) fn new(name: &str, checks: &[CheckMeta], mutes: Arc<MuteCache>) -> Self {
+        RuleRoute {
+            name: name.to_owned(),
+            kinds: checks
+                .iter()
+                .flat_map(|c| c.resource_kinds.iter().cloned())
+                .collect(),
+            services: checks
+                .iter()
+                .map(|c| (c.id.clone(), c.service.clone()))
+                .collect(),
+            checks: checks.to_vec(),
             mutes,
-        })
+        }
     }
 
+    /// The consumer group of a built-in rule plugin.
     pub(crate) fn group(&self) -> String {
-        format!("rule:{}", self.plugin.name())
+        format!("rule:{}", self.name)
+    }
+
+    /// The resources of `resources` some check of the plugin applies to.
+    pub(crate) fn applicable(&self, resources: &[Resource]) -> Vec<Resource> {
+        resources
+            .iter()
+            .filter(|r| self.kinds.contains(&r.kind))
+            .cloned()
+            .collect()
     }
 }
 
-/// Handles one `inventory.discovered` delivery for one rule plugin.
-pub(crate) async fn handle(s: &Services, route: &RuleRoute, delivery: Delivery) {
+/// A built-in rule plugin with its route.
+pub(crate) struct BuiltinRule {
+    pub(crate) route: RuleRoute,
+    pub(crate) plugin: Plugin,
+}
+
+impl BuiltinRule {
+    pub(crate) fn new(plugin: Plugin, mutes: Arc<MuteCache>) -> Arc<Self> {
+        Arc::new(BuiltinRule {
+            route: RuleRoute::new(plugin.name(), plugin.checks(), mutes),
+            plugin,
+        })
+    }
+}
+
+/// Reads an `inventory.discovered` payload, giving the delivery up (dead-letter) if it cannot.
+pub(crate) async fn read_batch(
+    s: &Services,
+    group: &str,
+    delivery: Delivery,
+) -> Option<(DiscoveredBatch, Delivery)> {
+    let parsed = serde_json::to_string(&delivery.event.data)
+        .and_then(|text| serde_json::from_str::<DiscoveredBatch>(&text));
+    match parsed {
+        Ok(b) => Some((b, delivery)),
+        Err(e) => {
+            let error = format!("malformed inventory.discovered payload: {e}");
+            crate::router::give_up(s, group, "payload", &error, delivery).await;
+            None
+        }
+    }
+}
+
+/// Handles one `inventory.discovered` delivery for one built-in rule plugin.
+pub(crate) async fn handle(s: &Services, rule: &BuiltinRule, delivery: Delivery) {
+    let route = &rule.route;
+    let Some((batch, delivery)) = read_batch(s, &route.group(), delivery).await else {
+        return;
+    };
     let event = delivery.event.clone();
-    let batch: DiscoveredBatch =
-        match serde_json::to_string(&event.data).and_then(|text| serde_json::from_str(&text)) {
-            Ok(b) => b,
-            Err(e) => {
-                let error = format!("malformed inventory.discovered payload: {e}");
-                crate::router::give_up(s, &route.group(), "payload", &error, delivery).await;
-                return;
-            }
-        };
-    let tenant = event.tenant_id.clone();
-    let applicable: Vec<Resource> = batch
-        .resources
-        .into_iter()
-        .filter(|r| route.kinds.contains(&r.kind))
-        .collect();
+    let applicable = route.applicable(&batch.resources);
     let outcome = if applicable.is_empty() {
         Ok(Vec::new())
     } else {
@@ -72,7 +104,7 @@ pub(crate) async fn handle(s: &Services, route: &RuleRoute, delivery: Delivery) 
             scan_id: batch.scan_id.clone(),
             now_unix_seconds: event.timestamp.unix_timestamp(),
         };
-        route.plugin.evaluate(&ctx, &applicable).await
+        rule.plugin.evaluate(&ctx, &applicable).await
     };
     let last_attempt = s.retry.exhausted(delivery.attempt);
     let (findings, failure) = match outcome {
@@ -91,28 +123,23 @@ pub(crate) async fn handle(s: &Services, route: &RuleRoute, delivery: Delivery) 
                 delivery.attempt,
             )
             .await;
-            (error_findings(route, &applicable, &error), Some(error))
+            (
+                error_findings(&route.checks, &applicable, &error),
+                Some(error),
+            )
         }
         Err(err) => {
-            tracing::warn!(plugin = %route.plugin.name(), attempt = delivery.attempt, "evaluation failed, will retry: {err}");
+            tracing::warn!(plugin = %route.name, attempt = delivery.attempt, "evaluation failed, will retry: {err}");
             let _ = delivery.retry(err.to_string()).await;
             return;
         }
     };
-    let stored = store(
-        s,
-        route,
-        &tenant,
-        Evaluated {
-            scan_id: &batch.scan_id,
-            batch_event: event.event_id.to_string(),
-            anchor: event.timestamp,
-            attempt: delivery.attempt,
-            resources: &applicable,
-            findings,
-            failed: failure.is_some(),
-        },
-    )
+    let failed = failure.is_some();
+    let stored = async {
+        let at = BatchRef::of(&event, &batch.scan_id, delivery.attempt);
+        let counts = store_results(s, route, &at, &applicable, findings).await?;
+        claim_evaluation(s, &at, &route.name, counts, failed).await
+    }
     .await;
     match (stored, failure) {
         (Ok(()), None) => {
@@ -126,20 +153,26 @@ pub(crate) async fn handle(s: &Services, route: &RuleRoute, delivery: Delivery) 
             }
         }
         (Err(e), _) => {
-            tracing::warn!(plugin = %route.plugin.name(), "storing results failed, will retry: {e}");
+            tracing::warn!(plugin = %route.name, "storing results failed, will retry: {e}");
             let _ = delivery.retry(format!("storing results failed: {e}")).await;
         }
     }
 }
 
-fn error_findings(route: &RuleRoute, resources: &[Resource], error: &str) -> Vec<Finding> {
+/// The `error` results standing in for a plugin that failed for good: every check of `checks`
+/// on every resource of `resources` it applies to, naming the failure.
+pub(crate) fn error_findings(
+    checks: &[CheckMeta],
+    resources: &[Resource],
+    error: &str,
+) -> Vec<Finding> {
     let evidence = serde_json::value::to_raw_value(&serde_json::json!({ "error": error }))
         .unwrap_or_else(|_| {
             serde_json::value::RawValue::from_string("{}".into()).expect("invariant: {} is JSON")
         });
     let mut out = Vec::new();
     for r in resources {
-        for c in route.plugin.checks() {
+        for c in checks {
             if c.resource_kinds.iter().any(|k| k == &r.kind) {
                 out.push(Finding {
                     check_id: c.id.clone(),
@@ -155,35 +188,39 @@ fn error_findings(route: &RuleRoute, resources: &[Resource], error: &str) -> Vec
     out
 }
 
-/// One rule plugin's outcome on one discovery batch, ready to store.
-struct Evaluated<'a> {
-    scan_id: &'a str,
-    /// The `inventory.discovered` event's id: with the plugin, the key of the progress claim.
-    batch_event: String,
+/// The discovery batch a rule plugin's outcome belongs to.
+pub(crate) struct BatchRef<'a> {
+    pub(crate) tenant: &'a TenantId,
+    pub(crate) scan_id: &'a str,
+    /// The `inventory.discovered` event's id: with the evaluator, the key of the progress claim.
+    pub(crate) batch_event: String,
     /// The batch's time: stored as the results' time, and the anchor of derived event ids.
-    anchor: OffsetDateTime,
-    attempt: u32,
-    resources: &'a [Resource],
-    findings: Vec<Finding>,
-    /// The plugin failed for good and `findings` are the error results standing in.
-    failed: bool,
+    pub(crate) anchor: OffsetDateTime,
+    pub(crate) attempt: u32,
 }
 
-async fn store(
+impl<'a> BatchRef<'a> {
+    pub(crate) fn of(event: &'a Event, scan_id: &'a str, attempt: u32) -> Self {
+        BatchRef {
+            tenant: &event.tenant_id,
+            scan_id,
+            batch_event: event.event_id.to_string(),
+            anchor: event.timestamp,
+            attempt,
+        }
+    }
+}
+
+/// Stores one rule plugin's findings on the resources of a batch (muted as the tenant's
+/// mutelist says) and publishes the status changes; returns the counts to add to the scan.
+pub(crate) async fn store_results(
     s: &Services,
     route: &RuleRoute,
-    tenant: &TenantId,
-    e: Evaluated<'_>,
-) -> Result<(), PipelineError> {
-    let Evaluated {
-        scan_id,
-        batch_event,
-        anchor,
-        attempt,
-        resources,
-        findings,
-        failed,
-    } = e;
+    at: &BatchRef<'_>,
+    resources: &[Resource],
+    findings: Vec<Finding>,
+) -> Result<ScanCounters, PipelineError> {
+    let (tenant, scan_id, anchor) = (at.tenant, at.scan_id, at.anchor);
     let by_arn: HashMap<&str, &Resource> = resources.iter().map(|r| (r.arn.as_str(), r)).collect();
     // Mutes active at the batch's time, not the clock's: a redelivery decides as the first
     // delivery did, and an expired mute stops applying from the first batch after its expiry.
@@ -234,7 +271,7 @@ async fn store(
         .store
         .apply_results(tenant, scan_id, anchor, &results)
         .await?;
-    if attempt > 1 {
+    if at.attempt > 1 {
         // A redelivery may follow a crash between storing and publishing: recover the changes
         // this scan already made from the results' history, so no event is lost (their ids
         // are deterministic, so a duplicate is recognisable).
@@ -242,7 +279,20 @@ async fn store(
     }
     publish_transitions(s, tenant, scan_id, anchor, &transitions).await?;
 
-    let claim = format!("eval/{scan_id}/{batch_event}/{}", route.plugin.name());
+    Ok(counts)
+}
+
+/// Counts one evaluator's evaluation of a batch in the scan's progress, once however often the
+/// batch is redelivered, and completes the scan if it was the last one.
+pub(crate) async fn claim_evaluation(
+    s: &Services,
+    at: &BatchRef<'_>,
+    evaluator: &str,
+    mut counts: ScanCounters,
+    failed: bool,
+) -> Result<(), PipelineError> {
+    let (tenant, scan_id) = (at.tenant, at.scan_id);
+    let claim = format!("eval/{scan_id}/{}/{evaluator}", at.batch_event);
     if s.store
         .kv_put_if_absent(tenant, BOOKKEEPING, &claim, b"1")
         .await?

@@ -38,6 +38,9 @@ pub struct ScanRequest {
 pub(crate) struct OpenScan {
     pub(crate) scan: Scan,
     pub(crate) batches: u64,
+    /// Evaluations each batch needs: one per built-in rule plugin, plus one for the tenant's
+    /// uploaded plugins if its scan runs any.
+    pub(crate) evaluators: u64,
 }
 
 /// Runs scans on the pipeline's services.
@@ -45,6 +48,7 @@ pub(crate) struct OpenScan {
 pub struct Scanner {
     pub(crate) services: Services,
     rule_plugins: u64,
+    tenant_plugins: Option<lgp_registry::Registry>,
     pub(crate) batch: usize,
 }
 
@@ -54,8 +58,16 @@ impl Scanner {
         Scanner {
             services,
             rule_plugins: rule_plugins as u64,
+            tenant_plugins: None,
             batch: DEFAULT_BATCH,
         }
+    }
+
+    /// Also runs each tenant's uploaded rule plugins: every scan takes the tenant's active set
+    /// when it starts. The router must run them too ([`RouterConfig::tenant_plugins`](crate::RouterConfig)).
+    pub fn with_tenant_plugins(mut self, registry: lgp_registry::Registry) -> Self {
+        self.tenant_plugins = Some(registry);
+        self
     }
 
     /// Uses batches of `size` resources.
@@ -100,6 +112,13 @@ impl Scanner {
             errors: Default::default(),
         };
         s.store.create_scan(tenant, &scan).await?;
+        // Before any batch is published: every batch of the scan sees the same set.
+        let mut evaluators = self.rule_plugins;
+        if let Some(registry) = &self.tenant_plugins
+            && crate::tenant_rules::take_set(s, registry, tenant, &scan_id).await?
+        {
+            evaluators += 1;
+        }
         let meta =
             serde_json::json!({ "scan_id": scan_id, "account_id": account_id, "source": source });
         s.bus
@@ -113,7 +132,11 @@ impl Scanner {
                 self.event(tenant, &scan_id, EventType::ComplianceScanStarted, meta),
             ])
             .await?;
-        Ok(OpenScan { scan, batches: 0 })
+        Ok(OpenScan {
+            scan,
+            batches: 0,
+            evaluators,
+        })
     }
 
     /// Stores one batch of resources and publishes it as `inventory.discovered`, waiting first
@@ -127,7 +150,8 @@ impl Scanner {
         let s = &self.services;
         let scan_id = &open.scan.scan_id;
         let n = open.batches;
-        self.wait_for_window(tenant, scan_id, n).await?;
+        self.wait_for_window(tenant, scan_id, n, open.evaluators)
+            .await?;
         s.store.put_resources(tenant, scan_id, chunk).await?;
         let payload = DiscoveredBatch {
             scan_id: scan_id.clone(),
@@ -185,7 +209,7 @@ impl Scanner {
                 &ScanUpdate {
                     collected: Some(true),
                     add: ScanCounters {
-                        evaluations_expected: open.batches * self.rule_plugins,
+                        evaluations_expected: open.batches * open.evaluators,
                         ..ScanCounters::default()
                     },
                     ..ScanUpdate::default()
@@ -211,17 +235,19 @@ impl Scanner {
         Ok(())
     }
 
-    /// Waits until at most [`DEFAULT_WINDOW`] batches before batch `n` are still being evaluated.
+    /// Waits until at most [`DEFAULT_WINDOW`] batches before batch `n` are still being evaluated
+    /// by the scan's `evaluators`.
     async fn wait_for_window(
         &self,
         tenant: &TenantId,
         scan_id: &str,
         n: u64,
+        evaluators: u64,
     ) -> Result<(), PipelineError> {
-        if self.rule_plugins == 0 || n < DEFAULT_WINDOW {
+        if evaluators == 0 || n < DEFAULT_WINDOW {
             return Ok(());
         }
-        let needed = (n - DEFAULT_WINDOW) * self.rule_plugins;
+        let needed = (n - DEFAULT_WINDOW) * evaluators;
         loop {
             let scan = self.services.store.get_scan(tenant, scan_id).await?;
             if scan.counters.evaluations_done >= needed {

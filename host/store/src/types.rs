@@ -75,6 +75,23 @@ pub struct ScanCounters {
     pub muted: u64,
 }
 
+impl std::ops::AddAssign<&ScanCounters> for ScanCounters {
+    /// Adds every counter of `other`: several updates gathered into one.
+    fn add_assign(&mut self, other: &ScanCounters) {
+        self.resources += other.resources;
+        self.batches_published += other.batches_published;
+        self.batches_evaluated += other.batches_evaluated;
+        self.results += other.results;
+        self.passed += other.passed;
+        self.failed += other.failed;
+        self.errored += other.errored;
+        self.manual += other.manual;
+        self.evaluations_expected += other.evaluations_expected;
+        self.evaluations_done += other.evaluations_done;
+        self.muted += other.muted;
+    }
+}
+
 /// One scan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Scan {

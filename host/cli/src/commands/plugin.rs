@@ -1,12 +1,12 @@
 //! `lgp plugin`: the plugin author's tools: scaffold, build, validate, test on fixtures,
-//! evaluate and list plugins.
+//! evaluate and list plugins; upload them to a server and manage the uploaded versions.
 
 mod cargo;
 mod fixtures;
+mod remote;
 mod scaffold;
 
 use crate::args::{Format, Global, PluginArgs, PluginCommand};
-use crate::commands::not_yet;
 use crate::host;
 use anyhow::{Context, bail};
 use comfy_table::Table;
@@ -24,7 +24,14 @@ pub async fn run(global: &Global, args: PluginArgs) -> anyhow::Result<ExitCode> 
             resources,
             format,
         } => eval(global, &plugin, &resources, format).await,
-        PluginCommand::List { format } => list(global, format).await,
+        PluginCommand::List {
+            format,
+            server: Some(server),
+        } => remote::list(&crate::args::Remote { server }, format).await,
+        PluginCommand::List {
+            format,
+            server: None,
+        } => list(global, format).await,
         PluginCommand::New { name, kind } => {
             let dir = scaffold::create(Path::new(""), &name, kind)?;
             println!(
@@ -40,7 +47,25 @@ pub async fn run(global: &Global, args: PluginArgs) -> anyhow::Result<ExitCode> 
             fixtures,
             update,
         } => test(global, &plugin, &fixtures, update).await,
-        PluginCommand::Upload { .. } => not_yet("lgp plugin upload", "the API gateway (issue #8)"),
+        PluginCommand::Upload {
+            plugin,
+            remote,
+            name,
+            version,
+            format,
+        } => {
+            remote::upload(
+                &plugin,
+                &remote,
+                name.as_deref(),
+                version.as_deref(),
+                format,
+            )
+            .await
+        }
+        PluginCommand::Enable(target) => remote::switch(&target, true).await,
+        PluginCommand::Disable(target) => remote::switch(&target, false).await,
+        PluginCommand::Delete(target) => remote::delete(&target).await,
     }
 }
 

@@ -36,7 +36,6 @@ pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let verifier = Verifier::new(&AuthConfig::from_env())
         .context("lgp serve needs token verification configured")?;
     let platform = Platform::embedded(global).await?;
-    let checks = lgp_pipeline::checks_of(&platform.plugins).to_vec();
     let launcher: Arc<dyn ScanLauncher> = Arc::new(PipelineLauncher::new(
         &platform,
         AccountAccess {
@@ -50,7 +49,8 @@ pub async fn run(global: &Global, args: ServeArgs) -> anyhow::Result<ExitCode> {
         bus: platform.services.bus.clone(),
         verifier,
         cipher: platform.services.cipher.clone(),
-        checks,
+        checks: platform.checks(),
+        plugins: Some(platform.registry.clone()),
         catalogue: lgp_frameworks::Catalogue::builtin(),
         launcher,
         config: GatewayConfig::from_env().context("invalid gateway settings")?,

@@ -25,7 +25,7 @@ pub(crate) struct CheckQuery {
     framework: Option<String>,
 }
 
-/// `GET /v1/checks`: every check of the loaded rule plugins, most severe first (one page).
+/// `GET /v1/checks`: every check that runs for the tenant (built-in and its uploaded plugins'), most severe first (one page).
 #[utoipa::path(get, path = "/v1/checks", tag = "catalogue", params(CheckQuery),
     responses((status = 200, description = "Every matching check, most severe first; `next` is always null", body = PageBody<serde_json::Value>)))]
 pub(crate) async fn checks(
@@ -33,7 +33,7 @@ pub(crate) async fn checks(
     auth: Auth,
     Query(query): Query<CheckQuery>,
 ) -> Result<Json<PageBody<CheckMeta>>, ApiError> {
-    auth.require(Permission::Read)?;
+    let caller = auth.require(Permission::Read)?;
     if let Some(id) = &query.framework {
         state
             .catalogue()
@@ -41,7 +41,8 @@ pub(crate) async fn checks(
             .map_err(|err| ApiError::bad_request("unknown_framework", err.to_string()))?;
     }
     let mut checks: Vec<CheckMeta> = state
-        .checks()
+        .checks_of(caller.tenant())
+        .await?
         .iter()
         .filter(|c| {
             query
@@ -69,8 +70,9 @@ pub(crate) async fn frameworks(
     State(state): State<AppState>,
     auth: Auth,
 ) -> Result<Response, ApiError> {
-    auth.require(Permission::Read)?;
-    let coverage = state.catalogue().coverage(state.checks());
+    let caller = auth.require(Permission::Read)?;
+    let checks = state.checks_of(caller.tenant()).await?;
+    let coverage = state.catalogue().coverage(&checks);
     // Serialized here: the coverage borrows the state's checks.
     Ok(Json(PageBody::whole(coverage)).into_response())
 }

@@ -56,8 +56,9 @@ impl FindingQuery {
 
 /// The checks, ordered by id, that answer `framework` (and `control`, when given), narrowed to
 /// `check` when that is given too. An unknown framework is a bad request.
-fn framework_checks(
+async fn framework_checks(
     state: &AppState,
+    tenant: &lgp_events::TenantId,
     framework: &str,
     control: Option<&str>,
     check: Option<&str>,
@@ -67,7 +68,8 @@ fn framework_checks(
         .framework(framework)
         .map_err(|e| ApiError::bad_request("unknown_framework", e.to_string()))?;
     let mut ids: Vec<String> = state
-        .checks()
+        .checks_of(tenant)
+        .await?
         .iter()
         .filter(|c| check.is_none_or(|id| c.id == id))
         .filter(|c| {
@@ -141,10 +143,12 @@ pub(crate) async fn list(
     if let Some(framework) = &query.framework {
         let checks = framework_checks(
             &state,
+            caller.tenant(),
             framework,
             query.control.as_deref(),
             query.check.as_deref(),
-        )?;
+        )
+        .await?;
         return Ok(Json(
             framework_page(&state, caller.tenant(), &query, &checks).await?,
         ));

@@ -7,16 +7,19 @@ pub(crate) mod events;
 pub(crate) mod findings;
 pub(crate) mod inventory;
 pub(crate) mod mutes;
+pub(crate) mod plugins;
 pub(crate) mod scans;
 pub(crate) mod tenants;
 pub(crate) mod webhooks;
 
 use crate::AppState;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::handler::Handler;
 use axum::routing::{delete, get, post, put};
 
-/// Every `/v1` route.
-pub(crate) fn v1() -> Router<AppState> {
+/// Every `/v1` route; uploads take bodies up to `upload_limit` bytes.
+pub(crate) fn v1(upload_limit: usize) -> Router<AppState> {
     Router::new()
         .route("/v1/scans", get(scans::list).post(scans::start))
         .route("/v1/scans/{scan_id}", get(scans::get))
@@ -37,6 +40,16 @@ pub(crate) fn v1() -> Router<AppState> {
         .route("/v1/mutes/{rule_id}", delete(mutes::remove))
         .route("/v1/webhooks", get(webhooks::list).post(webhooks::add))
         .route("/v1/webhooks/{webhook_id}", delete(webhooks::remove))
+        .route(
+            "/v1/plugins",
+            get(plugins::list).post(plugins::upload.layer(DefaultBodyLimit::max(upload_limit))),
+        )
+        .route(
+            "/v1/plugins/{name}/{version}",
+            get(plugins::get)
+                .patch(plugins::change)
+                .delete(plugins::remove),
+        )
         .route("/v1/accounts", get(accounts::list))
         .route("/v1/accounts/{account_id}", put(accounts::put))
         .route("/v1/tenants", get(tenants::list))

@@ -38,8 +38,24 @@ async fn refused_tokens_get_401_with_a_challenge_and_a_code() {
         URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#),
         URL_SAFE_NO_PAD.encode(claims(now() + 600).to_string())
     );
+    // HS/RS confusion the other way round: a server that verifies HS256 with its secret meets a
+    // token signed RS256 with a key of the attacker's (whose public half it might be tricked
+    // into using as the HMAC secret).
+    let rsa = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).expect("RSA key");
+    let der = aws_lc_rs::encoding::AsDer::as_der(&rsa).expect("PKCS#8");
+    let pem = format!(
+        "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
+        base64::engine::general_purpose::STANDARD.encode(der.as_ref())
+    );
+    let rs256 = jsonwebtoken::encode(
+        &Header::new(jsonwebtoken::Algorithm::RS256),
+        &claims(now() + 600),
+        &EncodingKey::from_rsa_pem(pem.as_bytes()).expect("RSA PEM"),
+    )
+    .expect("RS256 token");
     let cases = [
         (None, "missing_token"),
+        (Some(format!("Bearer {rs256}")), "algorithm_not_allowed"),
         (
             Some("Basic dXNlcjpwdw==".to_owned()),
             "malformed_authorization",
@@ -158,6 +174,27 @@ fn routes() -> Vec<(Method, &'static str, Role, Option<Value>)> {
             Role::Admin,
             None,
         ),
+        (Method::GET, "/v1/plugins", Role::Viewer, None),
+        // A JSON body: the admin gets as far as the media type check (415).
+        (Method::POST, "/v1/plugins", Role::Admin, Some(json!({}))),
+        (
+            Method::GET,
+            "/v1/plugins/acme-rules/1.0.0",
+            Role::Viewer,
+            None,
+        ),
+        (
+            Method::PATCH,
+            "/v1/plugins/acme-rules/1.0.0",
+            Role::Admin,
+            Some(json!({"enabled": false})),
+        ),
+        (
+            Method::DELETE,
+            "/v1/plugins/acme-rules/1.0.0",
+            Role::Admin,
+            None,
+        ),
         (Method::GET, "/v1/accounts", Role::Viewer, None),
         (
             Method::PUT,
@@ -177,7 +214,17 @@ fn routes() -> Vec<(Method, &'static str, Role, Option<Value>)> {
 
 #[tokio::test]
 async fn each_role_reaches_exactly_its_permitted_routes() {
-    let server = Server::start().await;
+    // Unlimited rate: the walk makes more requests than a tenant's burst.
+    let server = Server::start_with(Options {
+        plugins: true,
+        config: lgp_gateway::GatewayConfig {
+            rate_limit_rps: std::num::NonZeroU32::MAX,
+            rate_limit_burst: std::num::NonZeroU32::MAX,
+            ..lgp_gateway::GatewayConfig::default()
+        },
+        ..Options::default()
+    })
+    .await;
     let scan_id = server.start_scan("acme").await;
     server.record_alert("acme", "alert-1", "open").await;
     for (method, path, lowest, body) in routes() {

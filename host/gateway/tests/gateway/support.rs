@@ -45,6 +45,9 @@ pub struct Options {
     pub audience: Option<String>,
     /// The store the gateway serves from, instead of the SQLite one the tests seed.
     pub store: Option<Arc<dyn Store>>,
+    /// Serve the plugin routes, on a registry whose runtime has no compile sandbox (uploads are
+    /// refused at the compile); without it they answer 501.
+    pub plugins: bool,
 }
 
 /// A gateway serving on 127.0.0.1.
@@ -155,11 +158,27 @@ impl Server {
         }
         let served: Arc<dyn Store> = options.store.unwrap_or_else(|| store.clone());
         let state = Gateway {
-            store: served,
+            store: served.clone(),
             bus: bus.clone(),
             verifier: Verifier::new(&auth).expect("verifier"),
             cipher: cipher.clone(),
-            checks: checks(),
+            checks: lgp_pipeline::TenantChecks::new(checks().into(), None),
+            plugins: options.plugins.then(|| {
+                let runtime = lgp_runtime::Runtime::new(
+                    lgp_runtime::RuntimeConfig {
+                        pool_instances: 1,
+                        ..lgp_runtime::RuntimeConfig::default()
+                    },
+                    None,
+                )
+                .expect("runtime");
+                lgp_registry::Registry::new(
+                    served.clone(),
+                    runtime,
+                    &[],
+                    lgp_registry::UploadLimits::default(),
+                )
+            }),
             catalogue: lgp_frameworks::Catalogue::builtin(),
             launcher: Arc::new(RecordingLauncher {
                 store: store.clone(),
