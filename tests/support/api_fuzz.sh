@@ -71,12 +71,15 @@ TOKEN="$("$LGP_BIN" token --tenant fuzz --role platform-admin)"
 
 status=0
 # Run from the scratch directory: schemathesis leaves a .schemathesis/ folder where it runs.
+# The plugin upload is left out: schemathesis cannot generate `application/wasm` bodies; the
+# end-to-end test (tests/e2e/plugin_upload.rs) sends it real, garbage and oversized components.
 cd "$WORK"
 schemathesis run "$ADDRESS/openapi.json" \
     --header "Authorization: Bearer $TOKEN" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
     --max-examples "$EXAMPLES" \
     --seed 1 \
+    --exclude-name "POST /v1/plugins" \
     ${FUZZ_EXTRA:-} \
     --workers 2 \
     --phases examples,coverage,fuzzing \

@@ -106,6 +106,7 @@ impl Modify for Secured {
                 &mut item.get,
                 &mut item.post,
                 &mut item.put,
+                &mut item.patch,
                 &mut item.delete,
             ]
             .into_iter()
