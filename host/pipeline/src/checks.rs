@@ -33,11 +33,6 @@ impl TenantChecks {
         TenantChecks { builtin, registry }
     }
 
-    /// The built-in checks, ordered by id.
-    pub fn builtin(&self) -> &Arc<[CheckMeta]> {
-        &self.builtin
-    }
-
     /// The checks that run for `tenant` (built-in, then its active uploaded plugins'), ordered
     /// by id.
     pub async fn of(&self, tenant: &TenantId) -> Result<Arc<[CheckMeta]>, StoreError> {
